@@ -1,0 +1,102 @@
+package io.jwfp.engine;
+
+import io.jwfp.engine.arbitration.Arbiter;
+import io.jwfp.engine.arbitration.ClassifyResult;
+import io.jwfp.engine.arbitration.ClassifyTrace;
+import io.jwfp.engine.callout.CalloutTable;
+import io.jwfp.engine.callout.FlowContextTable;
+import io.jwfp.engine.callout.FwpsCallout;
+import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
+import io.jwfp.engine.layer.Layer;
+import io.jwfp.engine.model.ActionType;
+import io.jwfp.engine.state.EngineState;
+import io.jwfp.engine.value.FwpsIncomingValues;
+import java.util.UUID;
+
+/**
+ * The kernel-side filter engine: classification against the current snapshot, callout registration, flow contexts.
+ * Management (adding filters) goes through BFE, which publishes snapshots here.
+ *
+ * <p>Thread safety: {@link #classify} may run on any number of threads at once, each with its own
+ * {@link FwpsIncomingValues}, metadata and {@link ClassifyResult}; it reads the snapshot reference once and never
+ * locks or allocates (callouts and net-event sinks excepted).
+ */
+public final class FilterEngine {
+    private volatile EngineState state = EngineState.EMPTY;
+    private final CalloutTable callouts = new CalloutTable();
+    private final FlowContextTable flowContexts = new FlowContextTable();
+    private volatile NetEventSink netEventSink;
+    private volatile boolean reportAllows;
+
+    /** The snapshot classification currently uses. */
+    public EngineState state() {
+        return state;
+    }
+
+    /** Publishes a new snapshot (BFE does this on commit). */
+    public void publish(EngineState next) {
+        state = next;
+    }
+
+    /** FwpsCalloutRegister: registers a callout's functions; returns its run-time id. */
+    public int calloutRegister(FwpsCallout callout) {
+        return callouts.register(callout);
+    }
+
+    /** FwpsCalloutUnregisterByKey. Filters naming it then behave as "callout not registered". */
+    public boolean calloutUnregisterByKey(UUID calloutKey) {
+        return callouts.unregister(calloutKey);
+    }
+
+    /** The registrations and run-time callout ids. */
+    public CalloutTable callouts() {
+        return callouts;
+    }
+
+    /** The flow-context associations. */
+    public FlowContextTable flowContexts() {
+        return flowContexts;
+    }
+
+    /**
+     * Sets where classify drops (non-absorbed, final BLOCK) are reported; with {@code allows}, permits too
+     * (FWPM_NET_EVENT_KEYWORD_CLASSIFY_ALLOW).
+     */
+    public void setNetEventSink(NetEventSink sink, boolean allows) {
+        this.netEventSink = sink;
+        this.reportAllows = allows;
+    }
+
+    /** True if some enforced filter lives at the layer (a shim can skip the layer otherwise). */
+    public boolean hasFilters(Layer layer) {
+        return state.layer(layer) != null;
+    }
+
+    /** Classifies incoming values at their layer. */
+    public void classify(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object layerData, ClassifyResult out) {
+        classify(in, meta, layerData, out, null);
+    }
+
+    /** Classifies and reports every arbitration step to a trace. */
+    public void classify(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object layerData, ClassifyResult out,
+                         ClassifyTrace trace) {
+        EngineState s = state;
+        Layer layer = in.layer();
+        Arbiter.arbitrate(s.layer(layer), callouts, flowContexts, in, meta, layerData, out, trace);
+        NetEventSink sink = netEventSink;
+        if (sink != null) {
+            if (out.action() == ActionType.FWP_ACTION_BLOCK) {
+                if (!out.isAbsorbed() && (!layer.isDiscard() || !isFirewallDiscard(meta))) sink.classified(in, meta, out);
+            } else if (reportAllows && out.decidingFilter() != null) {
+                sink.classified(in, meta, out);
+            }
+        }
+    }
+
+    private static boolean isFirewallDiscard(FwpsIncomingMetadataValues meta) {
+        // A packet indicated at a discard layer because a filter blocked it was reported already.
+        return meta != null && meta.isPresent(FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_DISCARD_REASON)
+                && meta.discardModule == FwpsIncomingMetadataValues.FWPS_DISCARD_MODULE_GENERAL
+                && meta.discardReason == FwpsIncomingMetadataValues.FWPS_DISCARD_FIREWALL_POLICY;
+    }
+}

@@ -1,0 +1,25 @@
+package io.jwfp.engine.callout;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A named callout implementation that policy files can use ({@code implementation: block}). Implementations are found
+ * with {@link java.util.ServiceLoader}; jwfp's reference set lives in the callouts module, and users add their own by
+ * putting a jar with a {@code META-INF/services/io.jwfp.engine.callout.CalloutProvider} entry on the class path.
+ */
+public interface CalloutProvider {
+    /** The id a policy names, e.g. {@code block}. */
+    String id();
+
+    /** One line for {@code jwfp callouts}. */
+    String description();
+
+    /**
+     * Builds the run-time callout for a management callout object.
+     *
+     * @param calloutKey the callout object's GUID
+     * @param config     the policy's {@code config:} map (never null); throw IllegalArgumentException on bad config
+     */
+    FwpsCallout create(UUID calloutKey, Map<String, Object> config);
+}

@@ -1,0 +1,34 @@
+package io.jwfp.engine.callout;
+
+import io.jwfp.engine.layer.Layer;
+
+/**
+ * The classifyContext handle of classifyFn: identifies the classification in progress to the engine's pend and
+ * redirect functions (FwpsAcquireClassifyHandle0, FwpsPendClassify0, FwpsAcquireWritableLayerDataPointer0). The
+ * engine reuses one instance per thread; a callout must not keep it beyond the call except through a classify
+ * handle the engine hands out.
+ */
+public class ClassifyContext {
+    private Layer layer;
+    private long filterId;
+    private int calloutId;
+
+    /** Called by the engine before each callout invocation. */
+    public void enter(Layer layer, long filterId, int calloutId) {
+        this.layer = layer;
+        this.filterId = filterId;
+        this.calloutId = calloutId;
+    }
+
+    public Layer layer() {
+        return layer;
+    }
+
+    public long filterId() {
+        return filterId;
+    }
+
+    public int calloutId() {
+        return calloutId;
+    }
+}

@@ -1,0 +1,40 @@
+package io.jwfp.engine.callout;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * FWPS_CALLOUT: the run-time half of a callout, registered with {@code FilterEngine.calloutRegister} (the
+ * FwpsCalloutRegister step of the seed's four steps). The key links it to the FWPM_CALLOUT0 management object.
+ *
+ * @param calloutKey   the GUID shared with the management object
+ * @param flags        FWP_CALLOUT_FLAG_*
+ * @param classifyFn   the decision function
+ * @param notifyFn     filter add/delete notifications (never null; {@link NotifyFn#NONE})
+ * @param flowDeleteFn flow-context release (never null; {@link FlowDeleteFn#NONE})
+ */
+public record FwpsCallout(UUID calloutKey, int flags, ClassifyFn classifyFn, NotifyFn notifyFn,
+                          FlowDeleteFn flowDeleteFn) {
+    /** The callout is invoked only for flows it has associated a context with. */
+    public static final int FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW = 0x00000001;
+    public static final int FWP_CALLOUT_FLAG_ALLOW_OFFLOAD = 0x00000002;
+    public static final int FWP_CALLOUT_FLAG_ENABLE_COMMIT_ADD_NOTIFY = 0x00000004;
+    /** The callout may join streams that started before its filter was added. */
+    public static final int FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION = 0x00000008;
+    public static final int FWP_CALLOUT_FLAG_ALLOW_RECLASSIFY = 0x00000010;
+
+    public FwpsCallout {
+        Objects.requireNonNull(calloutKey, "calloutKey");
+        Objects.requireNonNull(classifyFn, "classifyFn");
+        if (notifyFn == null) notifyFn = NotifyFn.NONE;
+        if (flowDeleteFn == null) flowDeleteFn = FlowDeleteFn.NONE;
+    }
+
+    public FwpsCallout(UUID calloutKey, ClassifyFn classifyFn) {
+        this(calloutKey, 0, classifyFn, null, null);
+    }
+
+    public boolean hasFlag(int flag) {
+        return (flags & flag) == flag;
+    }
+}

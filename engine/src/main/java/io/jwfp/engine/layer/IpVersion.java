@@ -1,0 +1,7 @@
+package io.jwfp.engine.layer;
+
+/** FWP_IP_VERSION. */
+public enum IpVersion {
+    V4,
+    V6
+}

@@ -1,0 +1,2 @@
+/** Header views over memory, immutable packet records, checksums. */
+package io.jwfp.packet;
