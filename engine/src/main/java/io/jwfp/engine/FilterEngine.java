@@ -86,9 +86,9 @@ public final class FilterEngine {
         NetEventSink sink = netEventSink;
         if (sink != null) {
             if (out.action() == ActionType.FWP_ACTION_BLOCK) {
-                if (!out.isAbsorbed() && (!layer.isDiscard() || !isFirewallDiscard(meta))) sink.classified(in, meta, out);
+                if (!out.isAbsorbed() && (!layer.isDiscard() || !isFirewallDiscard(meta))) sink.classified(in, meta, layerData, out);
             } else if (reportAllows && out.decidingFilter() != null) {
-                sink.classified(in, meta, out);
+                sink.classified(in, meta, layerData, out);
             }
         }
     }

@@ -9,5 +9,9 @@ import io.jwfp.engine.value.FwpsIncomingValues;
  * the classifying thread; implementations copy what they keep, since the arguments are reused.
  */
 public interface NetEventSink {
-    void classified(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, ClassifyResult result);
+    /**
+     * @param layerData the layer data of the classification (a packet at packet layers, or null), from which a sink
+     *                  may read what the layer's fields lack (e.g. ports at the IP packet layers)
+     */
+    void classified(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object layerData, ClassifyResult result);
 }
