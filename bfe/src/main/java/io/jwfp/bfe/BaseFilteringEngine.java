@@ -34,7 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -50,7 +50,8 @@ import java.util.function.Consumer;
 public final class BaseFilteringEngine implements AutoCloseable {
     private final FilterEngine filterEngine;
     private final StateFile stateFile;
-    private final ReentrantLock writeLock = new ReentrantLock(true);
+    /** The engine-wide writer lock; a semaphore because a session, not a thread, owns a transaction. */
+    private final Semaphore writeLock = new Semaphore(1, true);
     private volatile Store committed = Store.empty();
     private final Map<UUID, FwpmEngine> sessions = new ConcurrentHashMap<>();
     private final NetEventLog netEvents;
@@ -93,7 +94,7 @@ public final class BaseFilteringEngine implements AutoCloseable {
             throw new UncheckedIOException("cannot read jwfp state from " + stateFile.path() + ": " + e.getMessage(), e);
         }
         if (c == null) return;
-        writeLock.lock();
+        writeLock.acquireUninterruptibly();
         try {
             Store d = committed.draft();
             for (FwpmProvider p : c.providers()) putProvider(d, p, Lifetime.PERSISTENT, null);
@@ -106,7 +107,7 @@ public final class BaseFilteringEngine implements AutoCloseable {
             d.persistentChanged = false;
             commitDraft(d);
         } finally {
-            writeLock.unlock();
+            writeLock.release();
         }
     }
 
@@ -190,7 +191,7 @@ public final class BaseFilteringEngine implements AutoCloseable {
     void lockForWrite(FwpmSession s) {
         long wait = s.txnWaitTimeoutInMSec() <= 0 ? FwpmSession.DEFAULT_TXN_WAIT_MS : s.txnWaitTimeoutInMSec();
         try {
-            if (!writeLock.tryLock(wait, TimeUnit.MILLISECONDS)) {
+            if (!writeLock.tryAcquire(wait, TimeUnit.MILLISECONDS)) {
                 throw new FwpException(FWP_E_TIMEOUT, "another session held the write transaction lock for more than " + wait + " ms");
             }
         } catch (InterruptedException e) {
@@ -200,7 +201,7 @@ public final class BaseFilteringEngine implements AutoCloseable {
     }
 
     void unlock() {
-        writeLock.unlock();
+        writeLock.release();
     }
 
     Store newDraft() {
