@@ -1,6 +1,7 @@
 package io.jwfp.packet.repr;
 
 import io.jwfp.packet.InetBits;
+import io.jwfp.packet.IpProtocol;
 import io.jwfp.packet.Ipv6View;
 import io.jwfp.packet.MalformedPacketException;
 
@@ -42,13 +43,21 @@ public record Ipv6Header(int trafficClass, int flowLabel, int hopLimit, long src
             Ipv6ExtensionHeader h = extensionHeaders.get(i);
             ext += h.length();
             // Headers after a non-first fragment's Fragment header are not on the wire (RFC 8200 §4.5).
-            if (h.type() == io.jwfp.packet.IpProtocol.IPV6_FRAG && h.fragmentOffset() != 0
+            if (h.type() == IpProtocol.IPV6_FRAG && h.fragmentOffset() != 0
                     && i + 1 < extensionHeaders.size()) {
                 throw new IllegalArgumentException(
                         "extensionHeaders: headers after the Fragment header of a non-first fragment");
             }
         }
         Fields.check("upperLayerLength", upperLayerLength, 0, 0xFFFF - ext);
+        boolean endsAtNonFirstFragment = !extensionHeaders.isEmpty()
+                && extensionHeaders.getLast().type() == IpProtocol.IPV6_FRAG
+                && extensionHeaders.getLast().fragmentOffset() != 0;
+        if (IpProtocol.isIpv6Extension(upperLayerProtocol) && !endsAtNonFirstFragment) {
+            // Readers would walk into the payload as if it were one more extension header.
+            throw new IllegalArgumentException("upperLayerProtocol: " + upperLayerProtocol
+                    + " (expected: not an extension header; list extension headers in extensionHeaders)");
+        }
     }
 
     /** A header with no extension headers, traffic class 0, flow label 0, hop limit 64. */
