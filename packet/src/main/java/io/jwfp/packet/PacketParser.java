@@ -83,6 +83,9 @@ public final class PacketParser {
             return false;
         }
         boolean ok = version == 4 ? ipv4(probe, out, policy) : ipv6(out.ipv6.wrap(seg, off, len), out);
+        if (ok && policy == ChecksumPolicy.VERIFY) {
+            out.flags |= ParsedPacket.CHECKSUMS_VERIFIED;
+        }
         if (ok && (out.flags & ParsedPacket.NON_FIRST_FRAGMENT) == 0) {
             transport(seg, out, policy);
         }
@@ -129,7 +132,6 @@ public final class PacketParser {
             }
         }
         if (policy == ChecksumPolicy.VERIFY) {
-            out.flags |= ParsedPacket.CHECKSUMS_VERIFIED;
             if (!ip.verifyChecksum()) {
                 out.flags |= ParsedPacket.BAD_IP_CHECKSUM;
             }

@@ -56,7 +56,11 @@ public final class ParsedPacket {
     public static final int TRUNCATED_TRANSPORT = 1 << 15;
     /** The UDP Length or TCP data offset disagrees with the bytes present. */
     public static final int BAD_TRANSPORT_LENGTH = 1 << 16;
-    /** Checksums were checked ({@link ChecksumPolicy#VERIFY}). */
+    /**
+     * Checksums were checked ({@link ChecksumPolicy#VERIFY}) as far as possible: the IPv4 header checksum always;
+     * the transport checksum only when the transport header is complete and the datagram is neither a fragment nor
+     * cut short ({@link #BAD_IP_LENGTH}).
+     */
     public static final int CHECKSUMS_VERIFIED = 1 << 17;
     /** The IPv4 header checksum is wrong. */
     public static final int BAD_IP_CHECKSUM = 1 << 18;
