@@ -1,0 +1,92 @@
+package io.jwfp.packet;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Conversions between {@link InetAddress} and the primitive address forms the views use: an IPv4 address is a
+ * big-endian {@code int}; an IPv6 address is two big-endian {@code long}s, {@code hi} (bytes 0-7) and {@code lo}
+ * (bytes 8-15). The primitive forms are what the classify path handles; {@code InetAddress} only appears when
+ * building packets or printing. Stateless and thread-safe; every method that returns an object allocates.
+ */
+public final class InetBits {
+    private InetBits() {}
+
+    /** The IPv4 address as a big-endian int. */
+    public static int v4(Inet4Address addr) {
+        byte[] b = addr.getAddress();
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+    }
+
+    /** Parses dotted-quad text (no name lookup) into a big-endian int. */
+    public static int v4(String dottedQuad) {
+        String[] parts = dottedQuad.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("address: " + dottedQuad + " (expected: a.b.c.d)");
+        }
+        int v = 0;
+        for (String p : parts) {
+            int octet = Integer.parseInt(p);
+            if (octet < 0 || octet > 255) {
+                throw new IllegalArgumentException("address: " + dottedQuad + " (expected: octets 0-255)");
+            }
+            v = v << 8 | octet;
+        }
+        return v;
+    }
+
+    /** Bytes 0-7 of an IPv6 address. */
+    public static long v6Hi(Inet6Address addr) {
+        return longAt(addr.getAddress(), 0);
+    }
+
+    /** Bytes 8-15 of an IPv6 address. */
+    public static long v6Lo(Inet6Address addr) {
+        return longAt(addr.getAddress(), 8);
+    }
+
+    /** Eight bytes from {@code off} as a big-endian long. */
+    public static long longAt(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = v << 8 | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** The IPv4 address for a big-endian int. */
+    public static Inet4Address toInet4(int addr) {
+        byte[] b = {(byte) (addr >>> 24), (byte) (addr >>> 16), (byte) (addr >>> 8), (byte) addr};
+        try {
+            return (Inet4Address) InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("four bytes are always an IPv4 address", e);
+        }
+    }
+
+    /** The IPv6 address for its two halves (an IPv4-mapped value stays an {@link Inet6Address}). */
+    public static Inet6Address toInet6(long hi, long lo) {
+        byte[] b = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (hi >>> (56 - 8 * i));
+            b[8 + i] = (byte) (lo >>> (56 - 8 * i));
+        }
+        try {
+            return Inet6Address.getByAddress(null, b, null);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("sixteen bytes are always an IPv6 address", e);
+        }
+    }
+
+    /** Dotted-quad text of a big-endian int. */
+    public static String v4ToString(int addr) {
+        return (addr >>> 24) + "." + (addr >>> 16 & 0xFF) + "." + (addr >>> 8 & 0xFF) + "." + (addr & 0xFF);
+    }
+
+    /** Text of an IPv6 address given as two halves. */
+    public static String v6ToString(long hi, long lo) {
+        return toInet6(hi, lo).getHostAddress();
+    }
+}
