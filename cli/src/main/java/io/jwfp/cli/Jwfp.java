@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code jwfp} command. Exit codes: 0 success, 1 the operation failed, 2 bad input (one line on stderr). */
 @Command(name = "jwfp", mixinStandardHelpOptions = true, versionProvider = Jwfp.Version.class,
         description = "The Windows Filtering Platform, rebuilt in Java for Linux.",
-        subcommands = {ExplainCommand.class, LayersCommand.class, CalloutsCommand.class,
+        subcommands = {ExplainCommand.class, StatusCommand.class, ApplyCommand.class, FilterCommand.class,
+                SublayerCommand.class, EventsCommand.class, LayersCommand.class, CalloutsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Jwfp implements Runnable {
     @CommandLine.Spec
@@ -36,6 +37,11 @@ public final class Jwfp implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             Throwable e = ex;
+            if (e instanceof DaemonUnavailable) {
+                line.getErr().println("jwfp: " + e.getMessage());
+                line.getErr().flush();
+                return 1;
+            }
             if (e instanceof PolicyException || e instanceof FwpException || e instanceof IllegalArgumentException
                     || e instanceof UserException) {
                 line.getErr().println("jwfp: " + e.getMessage());
@@ -59,6 +65,13 @@ public final class Jwfp implements Runnable {
     /** A mistake of the user's: printed as one line, exit code 2. */
     public static final class UserException extends RuntimeException {
         public UserException(String message) {
+            super(message);
+        }
+    }
+
+    /** jwfpd cannot be reached: printed as one line, exit code 1. */
+    public static final class DaemonUnavailable extends RuntimeException {
+        public DaemonUnavailable(String message) {
             super(message);
         }
     }

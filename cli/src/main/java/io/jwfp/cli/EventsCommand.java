@@ -1,0 +1,73 @@
+package io.jwfp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jwfp.daemon.mgmt.ManagementClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code jwfp events [--follow] [--json]}: the net-event log. */
+@Command(name = "events", description = "Show net events (classify drops, and allows if jwfpd logs them).")
+final class EventsCommand implements Runnable {
+    @Mixin
+    Remote remote;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new events until interrupted.")
+    boolean follow;
+
+    @Option(names = "--json", description = "One JSON object per line.")
+    boolean json;
+
+    @Option(names = "--since", paramLabel = "SEQ", defaultValue = "0", description = "Only events after this sequence number.")
+    long since;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ManagementClient c = remote.connect()) {
+            ObjectNode req = c.request("events");
+            req.put("since", since);
+            req.put("follow", follow);
+            if (!follow) {
+                for (JsonNode e : Remote.call(c, req).path("events")) print(out, e);
+                return;
+            }
+            c.stream(req, line -> {
+                Remote.check(line);
+                if (line.has("events")) for (JsonNode e : line.get("events")) print(out, e);
+                if (line.has("event")) print(out, line.get("event"));
+            });
+        } catch (IOException e) {
+            throw new Jwfp.DaemonUnavailable(e.getMessage());
+        }
+    }
+
+    private void print(PrintWriter out, JsonNode e) {
+        if (json) {
+            out.println(e.toString());
+        } else {
+            String proto = e.path("ipProtocol").asInt(-1) < 0 ? "?" : io.jwfp.engine.value.Values.protocolName(e.path("ipProtocol").asInt());
+            out.printf("%s %-5s %s filter %d%s %s %s %s -> %s%s%s%n", e.path("timeStamp").asText(),
+                    e.path("type").asText().endsWith("DROP") ? "DROP" : "ALLOW", e.path("layer").asText(),
+                    e.path("filterId").asLong(), e.has("filterName") ? " (" + e.path("filterName").asText() + ")" : "",
+                    e.path("direction").asText().replace("FWP_DIRECTION_", "").toLowerCase(), proto,
+                    endpoint(e, "localAddr", "localPort"), endpoint(e, "remoteAddr", "remotePort"),
+                    e.has("appId") ? " app=" + e.path("appId").asText() : "",
+                    e.path("userId").asLong(-1) >= 0 ? " uid=" + e.path("userId").asLong() : "");
+        }
+        out.flush();
+    }
+
+    private static String endpoint(JsonNode e, String addr, String port) {
+        String a = e.path(addr).asText("?");
+        if (a.indexOf(':') >= 0) a = "[" + a + "]";
+        int p = e.path(port).asInt(-1);
+        return p < 0 ? a : a + ":" + p;
+    }
+}

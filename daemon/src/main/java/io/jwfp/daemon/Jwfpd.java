@@ -1,0 +1,150 @@
+package io.jwfp.daemon;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jwfp.bfe.BaseFilteringEngine;
+import io.jwfp.bfe.FwpmEngine;
+import io.jwfp.bfe.FwpmSession;
+import io.jwfp.daemon.mgmt.ManagementServer;
+import io.jwfp.daemon.mgmt.Protocol;
+import io.jwfp.engine.FwpException;
+import io.jwfp.engine.layer.Layer;
+import io.jwfp.policy.Policy;
+import io.jwfp.policy.PolicyApplier;
+import io.jwfp.policy.PolicyException;
+import io.jwfp.policy.PolicyParser;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jwfpd}: the daemon. It opens the Base Filtering Engine (restoring persistent objects from the state
+ * directory), applies a policy if given, starts the live shim, and serves the management socket until SIGTERM or
+ * SIGINT, when it removes the netfilter state it added and exits.
+ */
+@Command(name = "jwfpd", mixinStandardHelpOptions = true, description = {
+        "The jwfp daemon: the filter engine deciding the fate of this host's packets.",
+        "Managed with `jwfp status|apply|filter|sublayer|events` over a Unix socket."})
+public final class Jwfpd implements Callable<Integer> {
+    @Option(names = "--policy", paramLabel = "FILE", description = "A policy to apply at start (static session).")
+    Path policy;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/jwfp",
+            description = "Where persistent objects are kept (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "The management socket (default: $JWFP_SOCKET or /run/jwfp/jwfpd.sock).")
+    Path socket;
+
+    @Option(names = "--group", paramLabel = "NAME", description = "Members of this group may manage jwfpd (root always may).")
+    String group;
+
+    @Option(names = "--fail-closed", description = "Drop queued traffic while jwfpd is not running, instead of letting it pass.")
+    boolean failClosed;
+
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "2100",
+            description = "First NFQUEUE number to use (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--queues", paramLabel = "COUNT", defaultValue = "1",
+            description = "How many queues (one thread each) to balance over (default: ${DEFAULT-VALUE}).")
+    int queues;
+
+    @Option(names = "--no-live", description = "Do not intercept traffic: management only (for trying policies).")
+    boolean noLive;
+
+    @Option(names = "--allow-events", description = "Also log permitted classifications as net events.")
+    boolean allowEvents;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Instant started = Instant.now();
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Jwfpd());
+        cl.setExecutionExceptionHandler((ex, line, parse) -> {
+            if (ex instanceof PolicyException || ex instanceof FwpException || ex instanceof IllegalArgumentException
+                    || ex instanceof UncheckedIOException || ex instanceof java.io.IOException || ex instanceof StartupException) {
+                line.getErr().println("jwfpd: " + ex.getMessage());
+                return 2;
+            }
+            line.getErr().println("jwfpd: " + ex);
+            ex.printStackTrace(line.getErr());
+            return 1;
+        });
+        System.exit(cl.execute(args));
+    }
+
+    /** The daemon could not start for a reason the operator can fix. */
+    public static final class StartupException extends RuntimeException {
+        public StartupException(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Policy parsed = policy == null ? null : PolicyParser.parse(policy); // fail before touching anything
+        BaseFilteringEngine bfe = BaseFilteringEngine.open(stateDir);
+        bfe.setNetEventCollection(true, allowEvents);
+        FwpmEngine policySession = bfe.openSession(FwpmSession.named("jwfpd --policy"));
+        if (parsed != null) {
+            PolicyApplier.Result r = PolicyApplier.apply(parsed, policySession, PolicyApplier.Mode.REPLACE);
+            log("applied " + policy + ": " + r.filterIds().size() + " filters");
+        }
+        LiveShim shim = null;
+        if (!noLive) {
+            shim = loadShim();
+            shim.start(bfe);
+        }
+        LiveShim liveShim = shim;
+        ManagementServer server = new ManagementServer(bfe, socket != null ? socket : Protocol.defaultSocket(), group, true,
+                () -> status(bfe, liveShim));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            // SIGTERM/SIGINT: remove our netfilter state first, so the host is never left queueing to nobody.
+            if (liveShim != null) liveShim.close();
+            server.close();
+            policySession.close();
+            bfe.close();
+            stop.countDown();
+        }));
+        log("listening on " + server.socket() + (liveShim == null ? " (no live traffic: --no-live)" : ""));
+        stop.await();
+        return 0;
+    }
+
+    private LiveShim loadShim() {
+        for (LiveShimFactory f : ServiceLoader.load(LiveShimFactory.class)) {
+            return f.create(new LiveShimFactory.Options(queue, queues, failClosed));
+        }
+        throw new StartupException("no live shim is built into this jwfpd; run with --no-live to manage policies only");
+    }
+
+    private ObjectNode status(BaseFilteringEngine bfe, LiveShim shim) {
+        ObjectNode s = Protocol.JSON.createObjectNode();
+        s.put("pid", ProcessHandle.current().pid());
+        s.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
+        s.put("stateDir", String.valueOf(bfe.stateDirectory()));
+        s.put("sessions", bfe.sessions().size());
+        s.put("filters", bfe.filterEngine().state().filterCount());
+        ObjectNode layers = s.putObject("filtersByLayer");
+        for (Layer l : Layer.values()) {
+            var ls = bfe.filterEngine().state().layer(l);
+            if (ls != null) layers.put(l.name(), ls.filterCount());
+        }
+        s.put("netEvents", bfe.netEvents().lastSequence());
+        s.put("failMode", failClosed ? "closed" : "open");
+        if (shim != null) s.set("live", shim.status());
+        else s.put("live", "off");
+        return s;
+    }
+
+    private static void log(String msg) {
+        System.err.println("jwfpd: " + msg);
+    }
+}
