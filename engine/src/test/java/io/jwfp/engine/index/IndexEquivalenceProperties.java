@@ -133,10 +133,22 @@ class IndexEquivalenceProperties {
         engine.publish(state);
 
         LayerState ls = state.layer(s.layer());
-        boolean indexed = false;
-        for (int i = 0; ls != null && i < ls.sublayerCount(); i++) indexed |= ls.sublayer(i).index().field() >= 0;
+        boolean indexed = false, appLevel = false;
+        int levels = 0;
+        int appField = s.layer().fieldIndex(FWPM_CONDITION_ALE_APP_ID);
+        for (int i = 0; ls != null && i < ls.sublayerCount(); i++) {
+            FilterIndex idx = ls.sublayer(i).index();
+            indexed |= idx.field() >= 0;
+            levels = Math.max(levels, idx.levelCount());
+            for (int l = 0; l < idx.levelCount(); l++) appLevel |= idx.levelField(l) == appField;
+        }
         Statistics.label("some sublayer indexed").collect(indexed);
         Statistics.label("some sublayer indexed").coverage(c -> c.check(true).percentage(p -> p >= 30));
+        Statistics.label("most index levels in a sublayer").collect(levels);
+        Statistics.label("a sublayer with 2+ index levels").collect(levels >= 2);
+        Statistics.label("a sublayer with 2+ index levels").coverage(c -> c.check(true).percentage(p -> p >= 3));
+        Statistics.label("an exact app-id level").collect(appLevel);
+        Statistics.label("an exact app-id level").coverage(c -> c.check(true).percentage(p -> p >= 5));
 
         ReferenceArbiter.CalloutModel model = new ReferenceArbiter.CalloutModel() {
             public boolean registered(UUID k) {
@@ -214,7 +226,8 @@ class IndexEquivalenceProperties {
     static final int[] PORTS = {0, 22, 53, 80, 443, 999, 1000, 1500, 2000, 2001, 8080, 65535};
     static final int[] PROTOCOLS = {1, 6, 17, 58};
     static final long[] FLAG_MASKS = {0x1, 0x4, 0x5, 0x8, 0x10, 0x24};
-    static final String[] APPS = {"/usr/bin/curl", "/usr/bin/wget", "/opt/google/chrome/chrome", "/usr/sbin/sshd", "/bin/chrome"};
+    static final String[] APPS = {"/usr/bin/curl", "/usr/bin/wget", "/opt/google/chrome/chrome", "/usr/sbin/sshd", "/bin/chrome",
+            "/usr/bin/git", "/usr/bin/ssh", "/usr/lib/firefox/firefox", "/usr/bin/apt", "/usr/bin/python3"};
     static final String[] APP_SUFFIXES = {"chrome", "/curl", "d", "/usr/bin/wget"};
 
     @Provide
@@ -224,15 +237,17 @@ class IndexEquivalenceProperties {
                 packet(layer).list().ofMinSize(20).ofMaxSize(40)).as((subs, packets) -> new Scenario(layer, subs, packets)));
     }
 
+    /** A sublayer; its filters lean towards one kind of condition (none, app ids, remote ports, local addresses). */
     Arbitrary<SublayerSpec> sublayer(Layer layer) {
-        return Combinators.combine(Arbitraries.of(0x0100, 0x8000, 0x8000, 0xF000, 0xFFFF),
-                filter(layer).list().ofMinSize(FilterIndex.MIN_FILTERS + 1).ofMaxSize(60)).as(SublayerSpec::new);
+        return Arbitraries.integers().between(0, 3).flatMap(focus -> Combinators.combine(
+                Arbitraries.of(0x0100, 0x8000, 0x8000, 0xF000, 0xFFFF),
+                filter(layer, focus).list().ofMinSize(FilterIndex.MIN_FILTERS + 1).ofMaxSize(60)).as(SublayerSpec::new));
     }
 
-    Arbitrary<FwpmFilter> filter(Layer layer) {
+    Arbitrary<FwpmFilter> filter(Layer layer, int focus) {
         // Mostly specific filters, so that many packets match nothing; now and then a match-all one.
         Arbitrary<List<FwpmFilterCondition>> conditions = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(30, condition(layer).list().ofMinSize(1).ofMaxSize(4)),
+                net.jqwik.api.Tuple.of(30, condition(layer, focus).list().ofMinSize(1).ofMaxSize(4)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(List.of())));
         Arbitrary<FwpValue> weight = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, Arbitraries.just(FwpValue.EMPTY)),
@@ -260,15 +275,15 @@ class IndexEquivalenceProperties {
         });
     }
 
-    Arbitrary<FwpmFilterCondition> condition(Layer layer) {
+    Arbitrary<FwpmFilterCondition> condition(Layer layer, int focus) {
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, address(layer, FWPM_CONDITION_IP_REMOTE_ADDRESS)),
-                net.jqwik.api.Tuple.of(2, address(layer, FWPM_CONDITION_IP_LOCAL_ADDRESS)),
-                net.jqwik.api.Tuple.of(4, port(FWPM_CONDITION_IP_REMOTE_PORT)),
+                net.jqwik.api.Tuple.of(focus == 1 ? 1 : 6, address(layer, FWPM_CONDITION_IP_REMOTE_ADDRESS)),
+                net.jqwik.api.Tuple.of(focus == 3 ? 12 : 2, address(layer, FWPM_CONDITION_IP_LOCAL_ADDRESS)),
+                net.jqwik.api.Tuple.of(focus == 2 ? 12 : 4, port(FWPM_CONDITION_IP_REMOTE_PORT)),
                 net.jqwik.api.Tuple.of(2, port(FWPM_CONDITION_IP_LOCAL_PORT)),
                 net.jqwik.api.Tuple.of(3, protocol()),
                 net.jqwik.api.Tuple.of(2, flags()),
-                net.jqwik.api.Tuple.of(3, app()),
+                net.jqwik.api.Tuple.of(focus == 1 ? 30 : 3, app()),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of(FWPM_CONDITION_IP_REMOTE_PORT, FWPM_CONDITION_IP_REMOTE_ADDRESS, FWPM_CONDITION_ALE_APP_ID)
                         .map(f -> new FwpmFilterCondition(f, FWP_MATCH_EQUAL, FwpValue.EMPTY))));
     }
@@ -346,6 +361,8 @@ class IndexEquivalenceProperties {
 
     Arbitrary<FwpmFilterCondition> app() {
         return Arbitraries.oneOf(
+                Arbitraries.of(APPS).map(a -> c(FWPM_CONDITION_ALE_APP_ID, FWP_MATCH_EQUAL, AppIds.of(a))),
+                Arbitraries.of(APPS).map(a -> c(FWPM_CONDITION_ALE_APP_ID, FWP_MATCH_EQUAL, AppIds.of(a))),
                 Arbitraries.of(APPS).map(a -> c(FWPM_CONDITION_ALE_APP_ID, FWP_MATCH_EQUAL, AppIds.of(a))),
                 Arbitraries.of(APPS).map(a -> c(FWPM_CONDITION_ALE_APP_ID, FWP_MATCH_EQUAL, AppIds.of(a))),
                 Arbitraries.of(APPS).map(a -> c(FWPM_CONDITION_ALE_APP_ID, FWP_MATCH_NOT_EQUAL, AppIds.of(a))),
