@@ -172,16 +172,42 @@ public final class FilterIndex {
 
         abstract int[] lookup(FwpsIncomingValues in);
 
-        /** The average number of filters a lookup yields. */
+        /**
+         * The number of filters a lookup is expected to yield for traffic that hits the level's filters: the list
+         * lengths averaged with each list weighted by its length ({@code Σ len² / Σ len}). A plain average over
+         * intervals or values would hide a crowded value (many rules on port 443) among many sparse ones.
+         */
         abstract double expectedCandidates();
+
+        static double weightedMean(int[][] lists) {
+            double sum = 0, squares = 0;
+            for (int[] l : lists) {
+                if (l == null) continue;
+                sum += l.length;
+                squares += (double) l.length * l.length;
+            }
+            return sum == 0 ? 0 : squares / sum;
+        }
     }
 
-    /** Elementary intervals of a keyed field's 128-bit key space. */
+    /**
+     * Elementary intervals of a keyed field's 128-bit key space. Large levels also get a directory on the top bits of
+     * the key, so a lookup binary-searches a handful of neighbouring starts instead of all of them.
+     */
     private static final class IntervalLevel extends Level {
+        /** Directory size: 2^DIR_BITS buckets, for levels with more than DIR_MIN intervals. */
+        static final int DIR_BITS = 12, DIR_MIN = 64;
+
         private final int keyType;
         private final long[] startHi;
         private final long[] startLo;
         private final int[][] lists;
+        /** True when every start fits in 64 bits (all but IPv6 keys): the search compares the low halves only. */
+        private final boolean narrow;
+        /** dir[b]..dir[b+1] bound the answer for keys of bucket b; null for small levels. */
+        private final int[] dir;
+        private final boolean dirOnHi;
+        private final int dirShift;
 
         private IntervalLevel(int field, int[] members, int keyType, long[] startHi, long[] startLo, int[][] lists) {
             super(field, members);
@@ -189,19 +215,68 @@ public final class FilterIndex {
             this.startHi = startHi;
             this.startLo = startLo;
             this.lists = lists;
+            int width = keyWidth(keyType);
+            boolean n = width <= 64;
+            for (long h : startHi) n &= h == 0;
+            this.narrow = n;
+            int m = startLo.length;
+            if (m > DIR_MIN && width >= DIR_BITS) {
+                dirOnHi = width > 64;
+                dirShift = (dirOnHi ? 128 : width) - DIR_BITS;
+                dir = new int[(1 << DIR_BITS) + 1];
+                for (int b = 0; b < 1 << DIR_BITS; b++) {
+                    long bh = dirOnHi ? (long) b << dirShift : 0, bl = dirOnHi ? 0 : (long) b << dirShift;
+                    dir[b] = find(startHi, startLo, bh, bl, 0, m - 1);
+                }
+                dir[1 << DIR_BITS] = m - 1;
+            } else {
+                dir = null;
+                dirOnHi = false;
+                dirShift = 0;
+            }
+        }
+
+        /** The number of significant key bits of a type (its sortable key never exceeds them). */
+        static int keyWidth(int typeCode) {
+            DataType t = DataType.ofCode(typeCode);
+            if (t == null) return 128;
+            return switch (t) {
+                case FWP_UINT8 -> 8;
+                case FWP_UINT16 -> 16;
+                case FWP_UINT32 -> 32;
+                case FWP_BYTE_ARRAY6_TYPE -> 48;
+                case FWP_BYTE_ARRAY16_TYPE -> 128;
+                default -> 64;
+            };
         }
 
         @Override
         int[] lookup(FwpsIncomingValues in) {
             if (in.typeCode(field) != keyType) return NONE;
-            return lists[find(startHi, startLo, in.keyHi(field), in.keyLo(field))];
+            long hi = in.keyHi(field), lo = in.keyLo(field);
+            int a = 0, b = startLo.length - 1;
+            if (dir != null) {
+                int bucket = (int) Math.min((dirOnHi ? hi : lo) >>> dirShift, (1 << DIR_BITS) - 1);
+                if (dirOnHi || hi == 0) {
+                    a = dir[bucket];
+                    b = dir[bucket + 1];
+                }
+            }
+            if (narrow && hi == 0) {
+                long[] sl = startLo;
+                while (a < b) {
+                    int mid = (a + b + 1) >>> 1;
+                    if (Long.compareUnsigned(sl[mid], lo) <= 0) a = mid;
+                    else b = mid - 1;
+                }
+                return lists[a];
+            }
+            return lists[find(startHi, startLo, hi, lo, a, b)];
         }
 
         @Override
         double expectedCandidates() {
-            long total = 0;
-            for (int[] l : lists) total += l.length;
-            return (double) total / lists.length;
+            return weightedMean(lists);
         }
 
         /**
@@ -272,8 +347,9 @@ public final class FilterIndex {
 
         @Override
         public String toString() {
-            return "field " + field + ": " + lists.length + " intervals, " + indexed + " filters, "
-                    + Arrays.stream(lists).mapToInt(l -> l.length).max().orElse(0) + " max per interval";
+            return "field " + field + ": " + lists.length + " intervals" + (dir != null ? " (directory)" : "") + ", "
+                    + indexed + " filters, " + Arrays.stream(lists).mapToInt(l -> l.length).max().orElse(0)
+                    + " max per interval";
         }
     }
 
@@ -310,9 +386,7 @@ public final class FilterIndex {
 
         @Override
         double expectedCandidates() {
-            long total = 0;
-            for (int[] l : lists) if (l != null) total += l.length;
-            return (double) total / distinct;
+            return weightedMean(lists);
         }
 
         static BlobLevel build(int field, byte[][][] equalValues) {
@@ -356,8 +430,11 @@ public final class FilterIndex {
     }
 
     private static int find(long[] sh, long[] sl, long hi, long lo) {
-        // the last interval start <= key; sh/sl[0] is always 0
-        int a = 0, b = sh.length - 1;
+        return find(sh, sl, hi, lo, 0, sh.length - 1);
+    }
+
+    /** The last interval start <= key within [a, b], which must hold it; sh/sl[0] is always 0. */
+    private static int find(long[] sh, long[] sl, long hi, long lo, int a, int b) {
         while (a < b) {
             int mid = (a + b + 1) >>> 1;
             if (Keys.compare(sh[mid], sl[mid], hi, lo) <= 0) a = mid;
@@ -366,7 +443,7 @@ public final class FilterIndex {
         return a;
     }
 
-    /** Average number of filters a lookup yields: each level's average plus the always list. */
+    /** The number of filters a lookup is expected to yield: each level's expectation plus the always list. */
     double expectedCandidates() {
         double e = always.length;
         for (Level l : levels) e += l.expectedCandidates();
