@@ -30,10 +30,11 @@ import java.util.UUID;
  *
  * <p>Filters (one sublayer, distinct FWP_UINT64 weights), shaped like a host firewall with block lists:
  * <ul>
- *   <li>85% name a remote address prefix anywhere in the IPv4 space: /32 hosts (50%), /24 (20%), /25–/31 (10%),
- *   /16–/23 (10%), /8–/15 (10%); half of them also a remote port or port range, 60% a protocol;</li>
- *   <li>5% are port rules: a port (common or not) or a range up to 1,000 wide, mostly with a protocol;</li>
- *   <li>10% are application rules: one of 500 app ids, half of them with a port.</li>
+ *   <li>a few generic port rules, 5% of the filters but at most 50: a port (common or not) or a range up to 1,000
+ *   wide, mostly with a protocol;</li>
+ *   <li>10% application rules: one of 500 app ids, half of them with a port;</li>
+ *   <li>the rest name a remote address prefix anywhere in the IPv4 space: /32 hosts (50%), /24 (20%), /25–/31
+ *   (10%), /16–/23 (10%), /8–/15 (10%); half of them also with a remote port or port range, 60% with a protocol.</li>
  * </ul>
  * 45% permit, 53% block, 2% invoke an inspection callout that reads the packet. Packets: half aimed at a random
  * filter (built to satisfy its conditions, though a heavier filter may decide first), half random (mostly misses,
@@ -56,24 +57,27 @@ public final class SyntheticPolicy {
     public SyntheticPolicy(int filterCount, long seed) {
         rnd = new Random(seed);
         sublayers.add(new FwpmSubLayer(SUBLAYER, "firewall", 0x8000));
-        for (int i = 0; i < filterCount; i++) filters.add(filter(i + 1L));
+        int portRules = Math.min(filterCount / 20, 50), appRules = filterCount / 10;
+        for (int i = 0; i < filterCount; i++) {
+            filters.add(filter(i + 1L, i < portRules ? 1 : i < portRules + appRules ? 2 : 0));
+        }
     }
 
     static String app(int i) {
         return "/usr/lib/app" + i + "/bin/app" + i;
     }
 
-    private FwpmFilter filter(long id) {
+    /** A filter of a kind: 0 address, 1 port, 2 application. Weights are random, so the order of creation is not. */
+    private FwpmFilter filter(long id, int kind) {
         List<FwpmFilterCondition> c = new ArrayList<>();
-        int shape = rnd.nextInt(100);
-        if (shape < 85) {
+        if (kind == 0) {
             int p = rnd.nextInt(100);
             int len = p < 50 ? 32 : p < 70 ? 24 : p < 80 ? 25 + rnd.nextInt(7) : p < 90 ? 16 + rnd.nextInt(8) : 8 + rnd.nextInt(8);
             c.add(new FwpmFilterCondition(FWPM_CONDITION_IP_REMOTE_ADDRESS, MatchType.FWP_MATCH_EQUAL,
                     new FwpValue.V4AddrMask(rnd.nextInt(), FwpValue.V4AddrMask.maskOf(len))));
             if (rnd.nextBoolean()) c.add(port());
             if (rnd.nextInt(10) < 6) c.add(protocol());
-        } else if (shape < 90) {
+        } else if (kind == 1) {
             c.add(port());
             if (rnd.nextInt(10) < 7) c.add(protocol());
         } else {

@@ -95,6 +95,41 @@ class IndexEquivalenceProperties {
 
     @Property(tries = 250)
     void the_index_classifies_exactly_like_a_walk_of_every_filter(@ForAll("scenarios") Scenario s) {
+        check(s);
+    }
+
+    /** Fewer, larger sublayers: levels with hundreds of intervals, searched through their directory. */
+    @Property(tries = 40)
+    void so_does_an_index_over_hundreds_of_filters(@ForAll("largeScenarios") Scenario s) {
+        check(s);
+        LayerState ls = new FilterEngineProbe(s).layer();
+        boolean directory = false;
+        for (int i = 0; ls != null && i < ls.sublayerCount(); i++) directory |= ls.sublayer(i).index().toString().contains("directory");
+        Statistics.label("a level with a directory").collect(directory);
+        Statistics.label("a level with a directory").coverage(c -> c.check(true).percentage(p -> p >= 15));
+    }
+
+    /** Builds the scenario's snapshot alone, to look at its indexes. */
+    record FilterEngineProbe(Scenario s) {
+        LayerState layer() {
+            List<FwpmSubLayer> sublayers = new ArrayList<>();
+            List<FwpmFilter> filters = new ArrayList<>();
+            long id = 1;
+            for (int i = 0; i < s.sublayers().size(); i++) {
+                UUID sk = UUID.nameUUIDFromBytes(("sublayer " + i).getBytes());
+                sublayers.add(new FwpmSubLayer(sk, "sublayer " + i, s.sublayers().get(i).weight()));
+                for (FwpmFilter f : s.sublayers().get(i).filters()) {
+                    FwpmFilter inSub = new FwpmFilter(null, f.displayData(), f.flags(), null, null, f.layerKey(), sk,
+                            f.weight(), f.filterCondition(), f.action(), 0, 0, 0);
+                    filters.add(inSub.withOutputs(UUID.randomUUID(), id++,
+                            FilterWeights.effectiveWeight(f.layerKey(), f.weight(), f.filterCondition())));
+                }
+            }
+            return EngineState.build(null, sublayers, filters, k -> 1, 1).layer(s.layer());
+        }
+    }
+
+    void check(Scenario s) {
         List<Invocation> engineLog = new ArrayList<>();
         FilterEngine engine = new FilterEngine();
         for (String name : CALLOUTS) {
@@ -239,9 +274,46 @@ class IndexEquivalenceProperties {
 
     /** A sublayer; its filters lean towards one kind of condition (none, app ids, remote ports, local addresses). */
     Arbitrary<SublayerSpec> sublayer(Layer layer) {
-        return Arbitraries.integers().between(0, 3).flatMap(focus -> Combinators.combine(
+        return sublayer(layer, FilterIndex.MIN_FILTERS + 1, 60, Arbitraries.integers().between(0, 3));
+    }
+
+    /** Focus 4 is a block list: mostly exact addresses and prefixes with random values. */
+    Arbitrary<SublayerSpec> sublayer(Layer layer, int min, int max, Arbitrary<Integer> foci) {
+        return foci.flatMap(focus -> Combinators.combine(
                 Arbitraries.of(0x0100, 0x8000, 0x8000, 0xF000, 0xFFFF),
-                filter(layer, focus).list().ofMinSize(FilterIndex.MIN_FILTERS + 1).ofMaxSize(60)).as(SublayerSpec::new));
+                filter(layer, focus).list().ofMinSize(min).ofMaxSize(max)).as(SublayerSpec::new));
+    }
+
+    /** Sublayers of 100-300 filters, half of them block lists; packets often aimed at a filter's address. */
+    @Provide
+    Arbitrary<Scenario> largeScenarios() {
+        Arbitrary<Integer> foci = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, 3)), net.jqwik.api.Tuple.of(1, Arbitraries.just(4)));
+        return Arbitraries.of(V4, V6).flatMap(layer -> sublayer(layer, 100, 300, foci).list().ofMinSize(1).ofMaxSize(2)
+                .flatMap(subs -> {
+                    List<FwpValue> aimed = new ArrayList<>();
+                    for (SublayerSpec sub : subs) {
+                        for (FwpmFilter f : sub.filters()) {
+                            for (FwpmFilterCondition fc : f.filterCondition()) {
+                                if (fc.conditionValue() instanceof FwpValue.V4AddrMask m) {
+                                    aimed.add(FwpValue.uint32(m.addr() & 0xFFFF_FFFFL));
+                                    aimed.add(FwpValue.uint32((m.addr() ^ 1) & 0xFFFF_FFFFL));
+                                } else if (fc.conditionValue() instanceof FwpValue.V6AddrMask m) {
+                                    aimed.add(new FwpValue.ByteArray16(m.addr()));
+                                }
+                            }
+                        }
+                    }
+                    Arbitrary<PacketSpec> packets = aimed.isEmpty() ? packet(layer)
+                            : Combinators.combine(packet(layer), Arbitraries.of(aimed), Arbitraries.integers().between(0, 2))
+                                    .as((pk, a, coin) -> {
+                                        if (coin == 0) return pk;
+                                        Map<ConditionKey, FwpValue> m = new LinkedHashMap<>(pk.values());
+                                        m.put(FWPM_CONDITION_IP_REMOTE_ADDRESS, a);
+                                        return new PacketSpec(m, pk.flow());
+                                    });
+                    return packets.list().ofMinSize(40).ofMaxSize(60).map(ps -> new Scenario(layer, subs, ps));
+                }));
     }
 
     Arbitrary<FwpmFilter> filter(Layer layer, int focus) {
@@ -277,6 +349,7 @@ class IndexEquivalenceProperties {
 
     Arbitrary<FwpmFilterCondition> condition(Layer layer, int focus) {
         return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(focus == 4 ? 40 : 0, blockListAddress(layer)),
                 net.jqwik.api.Tuple.of(focus == 1 ? 1 : 6, address(layer, FWPM_CONDITION_IP_REMOTE_ADDRESS)),
                 net.jqwik.api.Tuple.of(focus == 3 ? 12 : 2, address(layer, FWPM_CONDITION_IP_LOCAL_ADDRESS)),
                 net.jqwik.api.Tuple.of(focus == 2 ? 12 : 4, port(FWPM_CONDITION_IP_REMOTE_PORT)),
@@ -321,6 +394,16 @@ class IndexEquivalenceProperties {
                 a.map(v -> c(f, FWP_MATCH_NOT_EQUAL, v)),
                 Combinators.combine(a, Arbitraries.of(ORDERINGS)).as((v, m) -> c(f, m, v)),
                 Combinators.combine(a, a).as((x, y) -> c(f, FWP_MATCH_RANGE, range(x, y))));
+    }
+
+    /** An exact remote address or a long prefix, anywhere in the address space. */
+    Arbitrary<FwpmFilterCondition> blockListAddress(Layer layer) {
+        if (layer == V4) {
+            return Combinators.combine(Arbitraries.integers(), Arbitraries.integers().between(16, 32)).as((a, p) ->
+                    c(FWPM_CONDITION_IP_REMOTE_ADDRESS, FWP_MATCH_EQUAL, new FwpValue.V4AddrMask(a, FwpValue.V4AddrMask.maskOf(p))));
+        }
+        return Combinators.combine(Arbitraries.bytes().array(byte[].class).ofSize(16), Arbitraries.integers().between(32, 128))
+                .as((a, p) -> c(FWPM_CONDITION_IP_REMOTE_ADDRESS, FWP_MATCH_EQUAL, new FwpValue.V6AddrMask(a, p)));
     }
 
     static FwpValue.Range range(FwpValue x, FwpValue y) {
