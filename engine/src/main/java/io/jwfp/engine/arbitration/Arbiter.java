@@ -86,17 +86,26 @@ public final class Arbiter {
                 lists[k] = always;
                 pos[k++] = 0;
             }
+            int[] single = k == 1 ? lists[0] : null; // one list (a small sublayer, or one level's hits): no merge
+            int next = 0;
             while (true) {
-                int pick = -1, rank = Integer.MAX_VALUE;
-                for (int i = 0; i < k; i++) {
-                    int p = pos[i];
-                    if (p < lists[i].length && lists[i][p] < rank) {
-                        rank = lists[i][p];
-                        pick = i;
+                int rank;
+                if (single != null) {
+                    if (next == single.length) break;
+                    rank = single[next++];
+                } else {
+                    int pick = -1;
+                    rank = Integer.MAX_VALUE;
+                    for (int i = 0; i < k; i++) {
+                        int p = pos[i];
+                        if (p < lists[i].length && lists[i][p] < rank) {
+                            rank = lists[i][p];
+                            pick = i;
+                        }
                     }
+                    if (pick < 0) break;
+                    pos[pick]++;
                 }
-                if (pick < 0) break;
-                pos[pick]++;
                 CompiledFilter f = sl.filter(rank);
                 if (!f.conditions().matches(in)) continue;
                 ActionType at = f.actionType();
