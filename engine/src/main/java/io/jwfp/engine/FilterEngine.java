@@ -59,8 +59,9 @@ public final class FilterEngine {
     }
 
     /**
-     * Sets where classify drops (non-absorbed, final BLOCK) are reported; with {@code allows}, permits too
-     * (FWPM_NET_EVENT_KEYWORD_CLASSIFY_ALLOW).
+     * Sets where classify drops (non-absorbed, final BLOCK, vetoes included) are reported; with {@code allows}, permits
+     * decided by a filter too (FWPM_NET_EVENT_KEYWORD_CLASSIFY_ALLOW). The layer default (no filter decided) is never
+     * reported, and neither is a packet indicated at a discard layer because a filter already dropped it.
      */
     public void setNetEventSink(NetEventSink sink, boolean allows) {
         this.netEventSink = sink;

@@ -69,12 +69,43 @@ public final class Arbiter {
             int outFlags = 0;
             CompiledFilter decider = null;
 
+            // Candidates: one rank-sorted list per index level, plus the always list; merged in rank order.
             FilterIndex idx = sl.index();
-            int[] hits = idx.lookup(in);
+            int[][] lists = out.candidateLists;
+            int[] pos = out.candidatePos;
+            int k = 0;
+            for (int l = 0, nl = idx.levelCount(); l < nl; l++) {
+                int[] c = idx.lookup(l, in);
+                if (c.length > 0) {
+                    lists[k] = c;
+                    pos[k++] = 0;
+                }
+            }
             int[] always = idx.always();
-            int a = 0, b = 0;
-            while (a < hits.length || b < always.length) {
-                int rank = b >= always.length || (a < hits.length && hits[a] < always[b]) ? hits[a++] : always[b++];
+            if (always.length > 0) {
+                lists[k] = always;
+                pos[k++] = 0;
+            }
+            int[] single = k == 1 ? lists[0] : null; // one list (a small sublayer, or one level's hits): no merge
+            int next = 0;
+            while (true) {
+                int rank;
+                if (single != null) {
+                    if (next == single.length) break;
+                    rank = single[next++];
+                } else {
+                    int pick = -1;
+                    rank = Integer.MAX_VALUE;
+                    for (int i = 0; i < k; i++) {
+                        int p = pos[i];
+                        if (p < lists[i].length && lists[i][p] < rank) {
+                            rank = lists[i][p];
+                            pick = i;
+                        }
+                    }
+                    if (pick < 0) break;
+                    pos[pick]++;
+                }
                 CompiledFilter f = sl.filter(rank);
                 if (!f.conditions().matches(in)) continue;
                 ActionType at = f.actionType();
@@ -136,7 +167,8 @@ public final class Arbiter {
                 }
                 result = coerced;
                 rightAfter = (co.rights & FwpsClassifyOut.FWPS_RIGHT_ACTION_WRITE) != 0 && !f.clearActionRight();
-                fromCallout = true;
+                // A veto is a BLOCK the callout chose; a CONTINUE coerced to BLOCK by a TERMINATING filter is not one.
+                fromCallout = returned == FWP_ACTION_BLOCK;
                 calledWithoutWrite = !write;
                 outFlags = co.flags;
                 decider = f;

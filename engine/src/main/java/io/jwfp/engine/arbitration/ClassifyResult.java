@@ -2,6 +2,7 @@ package io.jwfp.engine.arbitration;
 
 import io.jwfp.engine.callout.ClassifyContext;
 import io.jwfp.engine.callout.FwpsClassifyOut;
+import io.jwfp.engine.index.FilterIndex;
 import io.jwfp.engine.model.ActionType;
 import io.jwfp.engine.state.CompiledFilter;
 
@@ -19,6 +20,9 @@ public final class ClassifyResult {
     int classifyOutFlags;
 
     final FwpsClassifyOut classifyOut = new FwpsClassifyOut();
+    /** Scratch for the arbiter: a sublayer's candidate lists (one per index level, plus always) and their cursors. */
+    final int[][] candidateLists = new int[FilterIndex.MAX_LEVELS + 1][];
+    final int[] candidatePos = new int[FilterIndex.MAX_LEVELS + 1];
     ClassifyContext context;
 
     public ClassifyResult() {

@@ -130,9 +130,8 @@ public final class ConditionCompiler {
                     yield new FlagsCondition(idx, typeCode, v.keyLo(), m);
                 }
                 switch (m) {
-                    case FWP_MATCH_EQUAL -> { }
-                    case FWP_MATCH_NOT_EQUAL, FWP_MATCH_GREATER, FWP_MATCH_LESS, FWP_MATCH_GREATER_OR_EQUAL,
-                         FWP_MATCH_LESS_OR_EQUAL -> {
+                    case FWP_MATCH_EQUAL, FWP_MATCH_NOT_EQUAL -> { } // (in)equality applies to every type
+                    case FWP_MATCH_GREATER, FWP_MATCH_LESS, FWP_MATCH_GREATER_OR_EQUAL, FWP_MATCH_LESS_OR_EQUAL -> {
                         if (!ft.isSortable()) throw mismatch(where, m, ft);
                     }
                     default -> throw mismatch(where, m, ft);

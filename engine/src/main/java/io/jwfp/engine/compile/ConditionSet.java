@@ -72,6 +72,22 @@ public final class ConditionSet {
         return Intervals.union(parts);
     }
 
+    /**
+     * The values of a field's conditions when every one of them is FWP_MATCH_EQUAL on a byte blob (what the exact-blob
+     * index keys on), else null (also when the field is not tested). Copies.
+     */
+    public byte[][] equalBlobs(int field) {
+        int g = groupFor(field);
+        if (g < 0) return null;
+        CompiledCondition[] any = groups[g];
+        byte[][] out = new byte[any.length][];
+        for (int i = 0; i < any.length; i++) {
+            if (!(any[i] instanceof BlobCondition b) || b.equalValue() == null) return null;
+            out[i] = b.equalValue().clone();
+        }
+        return out;
+    }
+
     /** The incoming type code the keyed conditions of a field expect, or -1. */
     public int keyType(int field) {
         int g = groupFor(field);
