@@ -3,9 +3,11 @@ package io.jwfp.engine.weight;
 import io.jwfp.engine.FwpError;
 import io.jwfp.engine.FwpException;
 import io.jwfp.engine.layer.Layer;
+import io.jwfp.engine.layer.LayerField;
 import io.jwfp.engine.model.FwpmFilterCondition;
 import io.jwfp.engine.value.FwpValue;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Turns a filter's weight (FWPM_FILTER0.weight) into its effective weight, as BFE does:
@@ -29,15 +31,28 @@ public final class FilterWeights {
 
     /** The effective weight of a filter, or FWP_E_INVALID_WEIGHT. */
     public static long effectiveWeight(Layer layer, FwpValue weight, List<FwpmFilterCondition> conditions) {
+        return effectiveWeight(weight, () -> AutoWeight.compute(layer, conditions));
+    }
+
+    /**
+     * The effective weight of a filter at a layer given by its FWPM name and field list (see {@link
+     * AutoWeight#compute(String, List, List)}), or FWP_E_INVALID_WEIGHT.
+     */
+    public static long effectiveWeight(String layerName, List<LayerField> fields, FwpValue weight,
+            List<FwpmFilterCondition> conditions) {
+        return effectiveWeight(weight, () -> AutoWeight.compute(layerName, fields, conditions));
+    }
+
+    private static long effectiveWeight(FwpValue weight, LongSupplier auto) {
         return switch (weight) {
             case FwpValue.UInt64 u -> u.value();
-            case FwpValue.Empty e -> AutoWeight.compute(layer, conditions);
+            case FwpValue.Empty e -> auto.getAsLong();
             case FwpValue.UInt8 u -> {
                 if (u.value() > FWPM_WEIGHT_RANGE_MAX) {
                     throw new FwpException(FwpError.FWP_E_INVALID_WEIGHT,
                             "weight uint8 " + u.value() + " (expected: 0-15, or FWP_UINT64 for an exact weight)");
                 }
-                yield ((long) u.value() << FWPM_AUTO_WEIGHT_BITS) | AutoWeight.compute(layer, conditions);
+                yield ((long) u.value() << FWPM_AUTO_WEIGHT_BITS) | auto.getAsLong();
             }
             default -> throw new FwpException(FwpError.FWP_E_INVALID_WEIGHT,
                     "weight of type " + weight.type().name() + " (expected: FWP_EMPTY, FWP_UINT8 0-15 or FWP_UINT64)");
