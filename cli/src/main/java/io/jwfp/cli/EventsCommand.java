@@ -3,7 +3,6 @@ package io.jwfp.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jwfp.daemon.mgmt.ManagementClient;
-import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +29,7 @@ final class EventsCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ManagementClient c = remote.connect()) {
+        remote.with(c -> {
             ObjectNode req = c.request("events");
             req.put("since", since);
             req.put("follow", follow);
@@ -43,9 +42,7 @@ final class EventsCommand implements Runnable {
                 if (line.has("events")) for (JsonNode e : line.get("events")) print(out, e);
                 if (line.has("event")) print(out, line.get("event"));
             });
-        } catch (IOException e) {
-            throw new Jwfp.DaemonUnavailable(e.getMessage());
-        }
+        });
     }
 
     private void print(PrintWriter out, JsonNode e) {

@@ -123,15 +123,13 @@ final class FilterCommand implements Runnable {
 
         @Override
         public void run() {
-            try (ManagementClient c = remote.connect()) {
+            remote.with(c -> {
                 ObjectNode req = c.request("filter.delete");
                 if (which.chars().allMatch(Character::isDigit)) req.put("filterId", Long.parseLong(which));
                 else req.put("filterKey", which);
                 Remote.call(c, req);
                 spec.commandLine().getOut().println("deleted filter " + which);
-            } catch (IOException e) {
-                throw new Jwfp.DaemonUnavailable(e.getMessage());
-            }
+            });
         }
     }
 
@@ -160,7 +158,7 @@ final class FilterCommand implements Runnable {
             if (layer != null && Layer.byName(layer) == null) {
                 throw new Jwfp.UserException("unknown layer '" + layer + "' (run `jwfp layers` for the list)");
             }
-            try (ManagementClient c = remote.connect()) {
+            remote.with(c -> {
                 ObjectNode req = c.request("filter.list");
                 if (layer != null) req.put("layer", layer);
                 if (sublayer != null) req.put("sublayer", sublayer);
@@ -184,9 +182,7 @@ final class FilterCommand implements Runnable {
                             f.path("layerKey").asText(), f.path("action").path("type").asText(),
                             Long.parseUnsignedLong(f.path("effectiveWeight").asText("0")), conds);
                 }
-            } catch (IOException e) {
-                throw new Jwfp.DaemonUnavailable(e.getMessage());
-            }
+            });
         }
 
         private static String value(JsonNode v) {

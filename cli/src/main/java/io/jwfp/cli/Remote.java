@@ -25,6 +25,20 @@ final class Remote {
         }
     }
 
+    /** Work done over one connection. */
+    interface Work {
+        void run(ManagementClient c) throws IOException;
+    }
+
+    /** Opens a connection, does the work, closes it; connection problems become one-line errors. */
+    void with(Work work) {
+        try (ManagementClient c = connect()) {
+            work.run(c);
+        } catch (IOException e) {
+            throw new Jwfp.DaemonUnavailable(e.getMessage());
+        }
+    }
+
     /** Sends a request and returns the answer, or throws a one-line error when the daemon refused it. */
     static JsonNode call(ManagementClient c, ObjectNode request) {
         JsonNode r;

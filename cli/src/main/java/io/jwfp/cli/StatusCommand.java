@@ -2,7 +2,6 @@ package io.jwfp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jwfp.daemon.mgmt.ManagementClient;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -23,7 +22,7 @@ final class StatusCommand implements Runnable {
 
     @Override
     public void run() {
-        try (ManagementClient c = remote.connect()) {
+        remote.with(c -> {
             JsonNode s = Remote.call(c, c.request("status")).get("status");
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -38,8 +37,6 @@ final class StatusCommand implements Runnable {
             }
             JsonNode live = s.path("live");
             out.println("live: " + (live.isTextual() ? live.asText() : live.toPrettyString()));
-        } catch (IOException e) {
-            throw new Jwfp.DaemonUnavailable(e.getMessage());
-        }
+        });
     }
 }

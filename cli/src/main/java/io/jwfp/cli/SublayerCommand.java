@@ -3,7 +3,6 @@ package io.jwfp.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jwfp.daemon.mgmt.ManagementClient;
-import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +49,7 @@ final class SublayerCommand implements Runnable {
             } catch (NumberFormatException e) {
                 throw new Jwfp.UserException("--weight " + weight + ": not an integer");
             }
-            try (ManagementClient c = remote.connect()) {
+            remote.with(c -> {
                 ObjectNode req = c.request("sublayer.add");
                 req.put("name", name);
                 req.put("weight", w);
@@ -58,9 +57,7 @@ final class SublayerCommand implements Runnable {
                 req.put("persistent", persistent);
                 JsonNode r = Remote.call(c, req);
                 spec.commandLine().getOut().println("added sublayer " + name + " {" + r.path("subLayerKey").asText() + "}");
-            } catch (IOException e) {
-                throw new Jwfp.DaemonUnavailable(e.getMessage());
-            }
+            });
         }
     }
 
@@ -77,14 +74,12 @@ final class SublayerCommand implements Runnable {
 
         @Override
         public void run() {
-            try (ManagementClient c = remote.connect()) {
+            remote.with(c -> {
                 ObjectNode req = c.request("sublayer.delete");
                 req.put("sublayer", which);
                 Remote.call(c, req);
                 spec.commandLine().getOut().println("deleted sublayer " + which);
-            } catch (IOException e) {
-                throw new Jwfp.DaemonUnavailable(e.getMessage());
-            }
+            });
         }
     }
 
@@ -101,7 +96,7 @@ final class SublayerCommand implements Runnable {
 
         @Override
         public void run() {
-            try (ManagementClient c = remote.connect()) {
+            remote.with(c -> {
                 JsonNode subs = Remote.call(c, c.request("sublayer.list")).path("sublayers");
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
@@ -111,9 +106,7 @@ final class SublayerCommand implements Runnable {
                 for (JsonNode s : subs) {
                     out.printf("0x%04x  %-36s  %s%n", s.path("weight").asInt(), s.path("subLayerKey").asText(), s.path("name").asText());
                 }
-            } catch (IOException e) {
-                throw new Jwfp.DaemonUnavailable(e.getMessage());
-            }
+            });
         }
     }
 }

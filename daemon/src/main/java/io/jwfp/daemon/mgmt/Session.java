@@ -232,35 +232,28 @@ final class Session implements AutoCloseable {
     }
 
     private UUID sublayerKey(String nameOrKey) {
-        for (FwpmSubLayer s : engine().subLayerEnum(FwpmObjectEnumTemplate.ALL)) {
-            if (s.name().equals(nameOrKey)) return s.subLayerKey();
-        }
-        try {
-            return UUID.fromString(stripBraces(nameOrKey));
-        } catch (IllegalArgumentException e) {
-            throw new FwpException(FwpError.FWP_E_SUBLAYER_NOT_FOUND, "no sublayer named or keyed '" + nameOrKey + "'");
-        }
+        return resolve(nameOrKey, engine().subLayerEnum(FwpmObjectEnumTemplate.ALL), FwpmSubLayer::name,
+                FwpmSubLayer::subLayerKey, FwpError.FWP_E_SUBLAYER_NOT_FOUND, "sublayer");
     }
 
     private UUID calloutKey(String nameOrKey) {
-        for (FwpmCallout c : engine().calloutEnum(FwpmObjectEnumTemplate.ALL)) {
-            if (c.name().equals(nameOrKey)) return c.calloutKey();
-        }
-        try {
-            return UUID.fromString(stripBraces(nameOrKey));
-        } catch (IllegalArgumentException e) {
-            throw new FwpException(FwpError.FWP_E_CALLOUT_NOT_FOUND, "no callout named or keyed '" + nameOrKey + "'");
-        }
+        return resolve(nameOrKey, engine().calloutEnum(FwpmObjectEnumTemplate.ALL), FwpmCallout::name,
+                FwpmCallout::calloutKey, FwpError.FWP_E_CALLOUT_NOT_FOUND, "callout");
     }
 
     private UUID providerKey(String nameOrKey) {
-        for (FwpmProvider p : engine().providerEnum(FwpmObjectEnumTemplate.ALL)) {
-            if (p.name().equals(nameOrKey)) return p.providerKey();
-        }
+        return resolve(nameOrKey, engine().providerEnum(FwpmObjectEnumTemplate.ALL), FwpmProvider::name,
+                FwpmProvider::providerKey, FwpError.FWP_E_PROVIDER_NOT_FOUND, "provider");
+    }
+
+    /** An object's key from its display name, or the text itself as a GUID. */
+    private static <T> UUID resolve(String nameOrKey, List<T> objects, java.util.function.Function<T, String> name,
+                                    java.util.function.Function<T, UUID> key, FwpError notFound, String kind) {
+        for (T o : objects) if (name.apply(o).equals(nameOrKey)) return key.apply(o);
         try {
             return UUID.fromString(stripBraces(nameOrKey));
         } catch (IllegalArgumentException e) {
-            throw new FwpException(FwpError.FWP_E_PROVIDER_NOT_FOUND, "no provider named or keyed '" + nameOrKey + "'");
+            throw new FwpException(notFound, "no " + kind + " named or keyed '" + nameOrKey + "'");
         }
     }
 
