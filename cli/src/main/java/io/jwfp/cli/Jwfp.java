@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code jwfp} command. Exit codes: 0 success, 1 the operation failed, 2 bad input (one line on stderr). */
 @Command(name = "jwfp", mixinStandardHelpOptions = true, versionProvider = Jwfp.Version.class,
         description = "The Windows Filtering Platform, rebuilt in Java for Linux.",
-        subcommands = {ExplainCommand.class, LayersCommand.class, CalloutsCommand.class,
+        subcommands = {ExplainCommand.class, LayersCommand.class, CalloutsCommand.class, TraceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Jwfp implements Runnable {
     @CommandLine.Spec

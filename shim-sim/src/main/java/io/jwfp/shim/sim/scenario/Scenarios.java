@@ -112,6 +112,16 @@ public final class Scenarios {
         }
     }
 
+    /** {@code 10.200.0.1:49152} or {@code [fd00:200::1]:49152}. */
+    public static String ep(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        if (h.indexOf(':') >= 0) {
+            h = "[" + io.jwfp.packet.InetBits.v6ToString(io.jwfp.packet.InetBits.v6Hi((java.net.Inet6Address) a.getAddress()),
+                    io.jwfp.packet.InetBits.v6Lo((java.net.Inet6Address) a.getAddress())) + "]";
+        }
+        return h + ":" + a.getPort();
+    }
+
     static SimProcess serverProcess(SimHost h) {
         return h.process(200, "/usr/sbin/server", 1000);
     }
@@ -146,7 +156,7 @@ public final class Scenarios {
         if (!c.isConnected() || accepted == null) {
             return "connect failed: " + (c.error() == null ? c.state() : c.error());
         }
-        if (!data) return "connected " + c.localAddress() + " -> " + c.remoteAddress();
+        if (!data) return "connected " + ep(c.localAddress()) + " -> " + ep(c.remoteAddress());
         c.send("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         net.runUntilIdle();
         String request = new String(accepted.recvAll(), StandardCharsets.US_ASCII);
