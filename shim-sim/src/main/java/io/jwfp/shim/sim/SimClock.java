@@ -39,8 +39,15 @@ public final class SimClock {
         scheduleNanos(delay.toNanos(), action);
     }
 
-    void scheduleNanos(long delayNanos, Runnable action) {
-        queue.add(new Event(now + Math.max(0, delayNanos), seq++, action, false));
+    Object scheduleNanos(long delayNanos, Runnable action) {
+        Event e = new Event(now + Math.max(0, delayNanos), seq++, action, false);
+        queue.add(e);
+        return e;
+    }
+
+    /** Removes an event {@link #scheduleNanos} returned, if it has not run (a cancelled timer moves no clock). */
+    void cancel(Object event) {
+        if (event != null && queue.remove(event) && ((Event) event).background) background--;
     }
 
     /**

@@ -709,7 +709,7 @@ public final class SimHost {
         byte[] frame = Arp.frame(Arp.REQUEST, iface.mac(), sender, BROADCAST, 0, target);
         iface.link().transmit(iface, frame, net.nextPacketId(), "ARP request", "arp who-has " + target.getHostAddress()
                 + " tell " + (sender == null ? "?" : sender.getHostAddress()), true);
-        net.clock().schedule(ARP_RETRY, () -> arpRequest(iface, target, attempt + 1));
+        iface.arpTimers.put(target, net.clock().scheduleNanos(ARP_RETRY.toNanos(), () -> arpRequest(iface, target, attempt + 1)));
     }
 
     private void arpReceived(SimInterface iface, byte[] frame) {
@@ -722,6 +722,7 @@ public final class SimHost {
                     + " is-at " + Arp.macToString(iface.mac()), true);
         } else if (a.op() == Arp.REPLY) {
             iface.neighbours.put(a.senderIp(), a.senderMac());
+            net.clock().cancel(iface.arpTimers.remove(a.senderIp()));
             List<Runnable> waiting = iface.pendingResolution.remove(a.senderIp());
             if (waiting != null) for (Runnable r : waiting) r.run();
         }

@@ -35,6 +35,7 @@ public final class SimInterface {
     private boolean promiscuous;
     final Map<InetAddress, Long> neighbours = new HashMap<>();
     final Map<InetAddress, List<Runnable>> pendingResolution = new HashMap<>();
+    final Map<InetAddress, Object> arpTimers = new HashMap<>();
 
     SimInterface(SimHost host, String name, int index, long mac, boolean loopback) {
         this.host = host;

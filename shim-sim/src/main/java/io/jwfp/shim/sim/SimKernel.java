@@ -345,6 +345,9 @@ final class SimKernel implements FwpsKernel {
 
     @Override
     public CompletionContext pendOperation(Object completionHandle) {
+        if (completionHandle == null) {
+            throw new FwpsStatusException(NtStatus.STATUS_FWP_CANNOT_PEND, "no completion handle (a reauthorization or a layer that cannot pend)");
+        }
         if (!(completionHandle instanceof Indication ind) || ind.host != host) {
             throw new FwpsStatusException(NtStatus.STATUS_INVALID_PARAMETER, "not a completion handle of this host");
         }

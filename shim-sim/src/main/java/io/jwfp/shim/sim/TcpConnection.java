@@ -58,7 +58,7 @@ final class TcpConnection {
     private final List<Object[]> outOfOrder = new ArrayList<>();
     private int retries;
     private long rto = INITIAL_RTO.toNanos();
-    private int timerGen;
+    private Object timer;
     private boolean timerArmed;
     final StreamChannel in = new StreamChannel(this, true);
     final StreamChannel out = new StreamChannel(this, false);
@@ -431,20 +431,20 @@ final class TcpConnection {
 
     private void arm(boolean restart) {
         if (timerArmed && !restart) return;
+        host.network().clock().cancel(timer);
         timerArmed = true;
-        int gen = ++timerGen;
-        host.network().clock().scheduleNanos(rto, () -> {
-            if (gen == timerGen && timerArmed) timeout();
-        });
+        timer = host.network().clock().scheduleNanos(rto, this::timeout);
     }
 
     private void disarm() {
         timerArmed = false;
-        timerGen++;
+        host.network().clock().cancel(timer);
+        timer = null;
     }
 
     private void timeout() {
         timerArmed = false;
+        timer = null;
         if (state == State.CLOSED || state == State.TIME_WAIT) return;
         retries++;
         int max = state == State.SYN_SENT || state == State.SYN_RCVD ? SYN_RETRIES : DATA_RETRIES;
