@@ -218,14 +218,10 @@ final class SimKernel implements FwpsKernel {
         out.setInjectionTag(new Lineage(history(nbl)));
         NtStatus s = tag(h, out);
         if (!s.isSuccess()) return s;
+        // The stack holds the endpoint from here on: a socket closed meanwhile does not stop this packet.
         host.network().clock().scheduleNanos(0, () -> {
-            Endpoint still = host.endpoint(endpointHandle);
-            if (still == null) {
-                if (completionFn != null) completionFn.complete(completionContext, nbl, NtStatus.STATUS_INVALID_PARAMETER, false);
-                return;
-            }
             SimPacket pkt = new SimPacket(out, 0, host.network().nextPacketId());
-            host.transportSend(pkt, still, null);
+            host.transportSend(pkt, ep, null);
             if (completionFn != null) completionFn.complete(completionContext, nbl, NtStatus.STATUS_SUCCESS, false);
         });
         return s;

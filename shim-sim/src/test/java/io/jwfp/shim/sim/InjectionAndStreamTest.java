@@ -297,4 +297,31 @@ class InjectionAndStreamTest {
             assertThat(p[1].state()).isEqualTo("CLOSED");
         }
     }
+
+    @Test
+    void anInjectedSegmentWithABadChecksumIsDiscardedByTheTransport() {
+        TestNet t = new TestNet(IpVersion.V4);
+        FwpsKernel k = t.server.kernel();
+        InjectionHandle h = k.injectionHandleCreate(AddressFamily.AF_INET, FwpsKernel.FWPS_INJECTION_TYPE_TRANSPORT);
+        TestNet.callout(t.server, FWPM_LAYER_INBOUND_TRANSPORT_V4, (in, meta, data, ctx, f, flow, out) -> {
+            NetBufferList nbl = (NetBufferList) data;
+            if (k.queryPacketInjectionState(h, nbl) != FwpsPacketInjectionState.FWPS_PACKET_NOT_INJECTED) {
+                out.actionType = ActionType.FWP_ACTION_PERMIT;
+                return;
+            }
+            NetBufferList copy = k.allocateNetBufferListCopy(nbl);
+            copy.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, copy.dataOffset(), (byte) 'X'); // no checksum fix
+            copy.retreat(meta.ipHeaderSize + meta.transportHeaderSize);
+            k.injectTransportReceiveAsync(h, null, null, 0, AddressFamily.AF_INET, 1,
+                    (int) TestNet.value(in, Conditions.FWPM_CONDITION_INTERFACE_INDEX), 0, copy, null, null);
+            out.absorb();
+        }, FwpmFilterCondition.equal(Conditions.FWPM_CONDITION_IP_PROTOCOL, FwpValue.uint8(17)));
+        UdpSocket s = t.serverProc.udpSocket(IpVersion.V4);
+        s.bind(t.server(53));
+        t.clientProc.udpSocket(IpVersion.V4).sendTo(b("abc"), t.server(53));
+        t.net.runUntilIdle();
+        assertThat(s.receive()).isNull();
+        assertThat(t.at(t.server, FWPM_LAYER_INBOUND_TRANSPORT_V4_DISCARD)).hasSize(1);
+        assertThat(t.server.stats().get("bad-transport-checksum")).isEqualTo(1);
+    }
 }
