@@ -31,7 +31,7 @@ final class TcpConnection {
     static final int WINDOW = 65535;
     static final Duration INITIAL_RTO = Duration.ofSeconds(1);
     static final long MAX_RTO = Duration.ofSeconds(16).toNanos();
-    static final int SYN_RETRIES = 3;
+    static final int SYN_RETRIES = 5;
     static final int DATA_RETRIES = 8;
     static final Duration TIME_WAIT = Duration.ofSeconds(4);
 

@@ -34,7 +34,7 @@ class WindowsFactsTest {
         c.connect(new InetSocketAddress(TestNet.addr("10.200.0.99"), 80));
         t.net.runUntilIdle();
         assertThat(c.error()).isEqualTo("WSAETIMEDOUT");
-        assertThat(t.at(t.client, FWPM_LAYER_OUTBOUND_TRANSPORT_V4)).hasSize(4); // the SYN and 3 retransmissions
+        assertThat(t.at(t.client, FWPM_LAYER_OUTBOUND_TRANSPORT_V4)).hasSize(6); // the SYN and 5 retransmissions
         assertThat(t.at(t.client, FWPM_LAYER_OUTBOUND_IPPACKET_V4)).isEmpty();
         assertThat(t.net.trace().transmissions()).hasSizeGreaterThanOrEqualTo(3)
                 .allMatch(Transmission::arp).allMatch(x -> x.summary().contains("who-has 10.200.0.99"));
