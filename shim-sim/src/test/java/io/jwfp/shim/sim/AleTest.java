@@ -319,4 +319,20 @@ class AleTest {
         FwpsClassifyOut unused = new FwpsClassifyOut();
         assertThat(unused.canWrite()).isTrue();
     }
+
+    @Test
+    void aBlockAtFlowEstablishedAbortsTheTcpConnectionWithARst() {
+        TestNet t = new TestNet(IpVersion.V4);
+        TcpSocket l = t.listen(80);
+        long id = TestNet.block(t.client, FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, "no-established");
+        TcpSocket c = t.clientProc.tcpSocket(IpVersion.V4);
+        c.connect(t.server(80));
+        t.net.runUntilIdle();
+        assertThat(c.error()).isEqualTo("WSAECONNABORTED");
+        assertThat(l.accept()).isNull();
+        assertThat(t.at(t.client, FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4_DISCARD)).hasSize(1);
+        assertThat(t.net.trace().transmissions()).extracting(x -> x.event()).contains("SYN", "SYN-ACK", "RST");
+        assertThat(t.client.bfe().netEvents().since(0)).extracting(NetEvent::filterId).containsExactly(id);
+        assertThat(t.client.aleFlowCount()).isZero();
+    }
 }
