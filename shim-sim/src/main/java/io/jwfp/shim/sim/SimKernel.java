@@ -156,21 +156,22 @@ final class SimKernel implements FwpsKernel {
 
     // ---------------------------------------------------------------- injection
 
-    private void later(Runnable path, FwpsInjectCompleteFn fn, Object ctx, NetBufferList nbl) {
+    /** Tags the list and queues its re-entry into the host's path; the completion follows the path. */
+    private NtStatus queue(InjectionHandle h, NetBufferList nbl, Runnable path, FwpsInjectCompleteFn fn, Object ctx) {
+        NtStatus s = tag(h, nbl);
+        if (!s.isSuccess()) return s;
         host.network().clock().scheduleNanos(0, () -> {
             path.run();
             if (fn != null) fn.complete(ctx, nbl, NtStatus.STATUS_SUCCESS, false);
         });
+        return s;
     }
 
     @Override
     public NtStatus injectNetworkSendAsync(InjectionHandle h, Object injectionContext, int flags, int compartmentId,
                                            NetBufferList nbl, FwpsInjectCompleteFn completionFn,
                                            Object completionContext) {
-        NtStatus s = tag(h, nbl);
-        if (!s.isSuccess()) return s;
-        later(() -> host.ipSend(host.injectedPacket(nbl)), completionFn, completionContext, nbl);
-        return s;
+        return queue(h, nbl, () -> host.ipSend(host.injectedPacket(nbl)), completionFn, completionContext);
     }
 
     @Override
@@ -180,10 +181,7 @@ final class SimKernel implements FwpsKernel {
                                               Object completionContext) {
         SimInterface iface = host.interfaceByIndex(interfaceIndex);
         if (iface == null) return NtStatus.STATUS_INVALID_PARAMETER;
-        NtStatus s = tag(h, nbl);
-        if (!s.isSuccess()) return s;
-        later(() -> host.ipReceive(host.injectedPacket(nbl), iface), completionFn, completionContext, nbl);
-        return s;
+        return queue(h, nbl, () -> host.ipReceive(host.injectedPacket(nbl), iface), completionFn, completionContext);
     }
 
     @Override
@@ -193,10 +191,7 @@ final class SimKernel implements FwpsKernel {
                                        Object completionContext) {
         SimInterface iface = host.interfaceByIndex(interfaceIndex);
         if (iface == null || iface.isLoopback()) return NtStatus.STATUS_INVALID_PARAMETER;
-        NtStatus s = tag(h, nbl);
-        if (!s.isSuccess()) return s;
-        later(() -> host.forwardOut(host.injectedPacket(nbl), iface), completionFn, completionContext, nbl);
-        return s;
+        return queue(h, nbl, () -> host.forwardOut(host.injectedPacket(nbl), iface), completionFn, completionContext);
     }
 
     @Override
@@ -264,10 +259,8 @@ final class SimKernel implements FwpsKernel {
                                                 FwpsInjectCompleteFn completionFn, Object completionContext) {
         SimInterface iface = host.interfaceByIndex(interfaceIndex);
         if (iface == null) return NtStatus.STATUS_INVALID_PARAMETER;
-        NtStatus s = tag(h, nbl);
-        if (!s.isSuccess()) return s;
-        later(() -> host.transportReceive(host.injectedPacket(nbl), iface), completionFn, completionContext, nbl);
-        return s;
+        return queue(h, nbl, () -> host.transportReceive(host.injectedPacket(nbl), iface), completionFn,
+                completionContext);
     }
 
     @Override
