@@ -427,6 +427,11 @@ public final class SimHost {
                 flow = authorizeAfterCompletion(pkt, ep, key, completion, Direction.OUTBOUND, f);
                 if (flow == null) return;
             }
+            if (flow == null && pkt.p.protocol() != IpProtocol.TCP && pkt.nbl.injectionTag() instanceof SimKernel.InjectionTag) {
+                // A datagram a callout injected towards a new peer (ddproxy): it opens its own ALE flow.
+                flow = outboundDatagramFlow(pkt, ep, key, false);
+                if (flow == null) return;
+            }
         }
         if (flow != null) {
             f.flowHandle = flow.handle;

@@ -324,4 +324,37 @@ class InjectionAndStreamTest {
         assertThat(t.at(t.server, FWPM_LAYER_INBOUND_TRANSPORT_V4_DISCARD)).hasSize(1);
         assertThat(t.server.stats().get("bad-transport-checksum")).isEqualTo(1);
     }
+
+    /** ddproxy (seed-samples §3, DDP-1): datagrams to :5001 are re-sent to :5002 from DATAGRAM_DATA. */
+    @Test
+    void aDatagramRedirectedByTransportSendInjectionOpensItsOwnFlow() {
+        TestNet t = new TestNet(IpVersion.V4);
+        FwpsKernel k = t.client.kernel();
+        InjectionHandle h = k.injectionHandleCreate(AddressFamily.AF_INET, FwpsKernel.FWPS_INJECTION_TYPE_TRANSPORT);
+        TestNet.callout(t.client, FWPM_LAYER_DATAGRAM_DATA_V4, (in, meta, data, ctx, f, flow, out) -> {
+            NetBufferList nbl = (NetBufferList) data;
+            if (ownInjection(k.queryPacketInjectionState(h, nbl))) {
+                out.actionType = ActionType.FWP_ACTION_PERMIT;
+                return;
+            }
+            NetBufferList copy = k.allocateNetBufferListCopy(nbl); // at the UDP header (outbound)
+            io.jwfp.packet.UdpView udp = new io.jwfp.packet.UdpView().wrap(copy.segment(), copy.dataOffset(), copy.dataLength());
+            udp.setDstPort(5002); // the stack fills the checksum on transport send injection
+            assertThat(k.injectTransportSendAsync(h, null, meta.transportEndpointHandle, 0,
+                    new io.jwfp.engine.kernel.FwpsTransportSendParams(t.serverAddr), AddressFamily.AF_INET, 1, copy,
+                    null, null)).isEqualTo(NtStatus.STATUS_SUCCESS);
+            out.absorb();
+        }, FwpmFilterCondition.equal(Conditions.FWPM_CONDITION_IP_REMOTE_PORT, FwpValue.uint16(5001)),
+                FwpmFilterCondition.equal(Conditions.FWPM_CONDITION_DIRECTION, new FwpValue.UInt32(0)));
+        UdpSocket s5001 = t.serverProc.udpSocket(IpVersion.V4);
+        s5001.bind(t.server(5001));
+        UdpSocket s5002 = t.serverProc.udpSocket(IpVersion.V4);
+        s5002.bind(t.server(5002));
+        t.clientProc.udpSocket(IpVersion.V4).sendTo(b("hello"), t.server(5001));
+        t.net.runUntilIdle();
+        assertThat(s5001.receive()).isNull();
+        assertThat(s(s5002.receive().data())).isEqualTo("hello");
+        assertThat(t.at(t.client, FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4)).hasSize(2);
+        assertThat(t.client.aleFlowCount()).isEqualTo(2);
+    }
 }
