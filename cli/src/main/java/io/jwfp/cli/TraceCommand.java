@@ -136,7 +136,7 @@ final class TraceCommand implements Runnable {
                 if (i.isLoopback() && host.interfaces().size() > 1) continue;
                 for (SimInterface.Address a : i.addresses()) {
                     boolean v6 = a.address().getAddress().length == 16;
-                    if (v6 == (run.version() == IpVersion.V6)) sb.append(' ').append(a.address().getHostAddress());
+                    if (v6 == (run.version() == IpVersion.V6)) sb.append(' ').append(Scenarios.text(a.address()));
                 }
             }
             m.put(h, sb.toString());

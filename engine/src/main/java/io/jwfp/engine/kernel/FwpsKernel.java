@@ -26,7 +26,7 @@ import java.util.UUID;
  * </ul>
  *
  * <p>Thread safety: implementations document theirs; the simulated network is single-threaded (its callouts run on
- * the simulation's thread), the NFQUEUE shim allows calls from any thread.
+ * the simulation's thread); other shims document theirs.
  */
 public interface FwpsKernel {
     /** FWPS_INJECTION_TYPE_STREAM. */

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * What all simulated sockets share: the owning process, the family and protocol, the transport endpoint handle
- * (metadata TRANSPORT_ENDPOINT_HANDLE), the bound local address, and the last error.
+ * (metadata TRANSPORT_ENDPOINT_HANDLE), the bound local address, and the last error. Not thread-safe.
  */
 public abstract class Endpoint {
     final SimHost host;

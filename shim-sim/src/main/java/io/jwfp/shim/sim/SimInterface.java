@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * A network interface of a simulated host: an index, a MAC address, IPv4/IPv6 addresses with prefixes, an MTU, and
- * the neighbour (ARP) cache for its link. Index 1 is always the host's loopback interface.
+ * the neighbour (ARP) cache for its link. Index 1 is always the host's loopback interface. Not thread-safe (the
+ * simulation is single-threaded).
  */
 public final class SimInterface {
     /** IF_TYPE_ETHERNET_CSMACD. */

@@ -152,9 +152,8 @@ final class SimPacket {
     }
 
     static String host(InetAddress a) {
-        String h = a.getHostAddress();
-        return h.indexOf(':') >= 0 ? "[" + InetBits.v6ToString(InetBits.v6Hi((java.net.Inet6Address) a),
-                InetBits.v6Lo((java.net.Inet6Address) a)) + "]" : h;
+        String h = InetText.of(a);
+        return h.indexOf(':') >= 0 ? "[" + h + "]" : h;
     }
 
     static String tcpFlags(int f) {

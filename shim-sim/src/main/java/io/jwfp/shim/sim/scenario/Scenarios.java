@@ -114,12 +114,13 @@ public final class Scenarios {
 
     /** {@code 10.200.0.1:49152} or {@code [fd00:200::1]:49152}. */
     public static String ep(InetSocketAddress a) {
-        String h = a.getAddress().getHostAddress();
-        if (h.indexOf(':') >= 0) {
-            h = "[" + io.jwfp.packet.InetBits.v6ToString(io.jwfp.packet.InetBits.v6Hi((java.net.Inet6Address) a.getAddress()),
-                    io.jwfp.packet.InetBits.v6Lo((java.net.Inet6Address) a.getAddress())) + "]";
-        }
-        return h + ":" + a.getPort();
+        String h = text(a.getAddress());
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    /** An address as people write it: IPv6 in the RFC 5952 short form ({@code fd00:200::1}). */
+    public static String text(InetAddress a) {
+        return io.jwfp.shim.sim.InetText.of(a);
     }
 
     static SimProcess serverProcess(SimHost h) {
