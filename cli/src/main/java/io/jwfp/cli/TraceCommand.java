@@ -14,7 +14,6 @@ import io.jwfp.shim.sim.trace.Classification;
 import io.jwfp.shim.sim.trace.TraceEntry;
 import io.jwfp.shim.sim.trace.TraceSvg;
 import io.jwfp.shim.sim.trace.TraceText;
-import io.jwfp.shim.sim.trace.Transmission;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -180,9 +179,5 @@ final class TraceCommand implements Runnable {
             if (c.summary() != null) o.put("summary", c.summary());
         }
         return a;
-    }
-
-    static long arrows(List<Transmission> ts) {
-        return ts.stream().filter(t -> !t.arp()).count();
     }
 }

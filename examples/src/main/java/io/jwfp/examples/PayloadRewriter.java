@@ -34,7 +34,6 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -155,9 +154,5 @@ public final class PayloadRewriter {
         net.runUntilIdle();
         System.out.println("server read: " + new String(listener.accept().recvAll(), StandardCharsets.US_ASCII)
                 + " (" + r.rewritten + " segment rewritten)");
-    }
-
-    static byte[] bytes(String s) {
-        return Arrays.copyOf(s.getBytes(StandardCharsets.US_ASCII), s.length());
     }
 }

@@ -272,7 +272,7 @@ public final class SimHost {
 
     /** The source address for a destination: the destination itself if local, else the outgoing interface's. */
     InetAddress sourceFor(InetAddress dst) {
-        if (isLocal(dst)) return dst.isLoopbackAddress() ? dst : dst;
+        if (isLocal(dst)) return dst;
         Route r = route(dst);
         if (r == null) return null;
         return r.iface().address(version(dst));
@@ -889,14 +889,6 @@ public final class SimHost {
     /** Re-wraps an injected list (data at the IP header) as a packet of this host. */
     SimPacket injectedPacket(NetBufferList nbl) {
         return new SimPacket(nbl, (int) nbl.dataOffset(), net.nextPacketId());
-    }
-
-    static byte[] v4or6(InetAddress a) {
-        return a.getAddress();
-    }
-
-    static long[] v6(InetAddress a) {
-        return new long[] {InetBits.v6Hi((Inet6Address) a), InetBits.v6Lo((Inet6Address) a)};
     }
 
     static boolean isIcmpErrorType(SimPacket pkt) {

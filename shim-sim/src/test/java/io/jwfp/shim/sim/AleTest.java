@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jwfp.bfe.netevent.NetEvent;
-import io.jwfp.engine.callout.FwpsClassifyOut;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
 import io.jwfp.engine.kernel.ClassifyHandle;
 import io.jwfp.engine.kernel.CompletionContext;
@@ -281,8 +280,7 @@ class AleTest {
         TcpSocket s = t.serverProc.tcpSocket(IpVersion.V4);
         s.bind(t.server(7000));
         assertThat(s.localAddress().getPort()).isEqualTo(7001);
-        Classification ra = t.at(t.server, FWPM_LAYER_ALE_RESOURCE_ASSIGNMENT_V4).get(0);
-        assertThat(ra.summary()).isNull();
+        assertThat(t.at(t.server, FWPM_LAYER_ALE_RESOURCE_ASSIGNMENT_V4)).hasSize(1);
     }
 
     @Test
@@ -316,8 +314,6 @@ class AleTest {
         assertThat(t.net.trace().classifications("client")).extracting(c -> c.layer().shortName())
                 .containsExactly("ALE_BIND_REDIRECT_V4", "ALE_RESOURCE_ASSIGNMENT_V4", "ALE_ENDPOINT_CLOSURE_V4",
                         "ALE_RESOURCE_RELEASE_V4");
-        FwpsClassifyOut unused = new FwpsClassifyOut();
-        assertThat(unused.canWrite()).isTrue();
     }
 
     @Test

@@ -31,7 +31,9 @@ public final class TraceSvg {
             if (e instanceof Classification c && !columns.contains(c.host())) continue;
             shown.add(e);
         }
-        int width = 40 + columns.size() * COL;
+        boolean loops = shown.stream().anyMatch(e -> e instanceof Transmission t && t.fromHost().equals(t.toHost()));
+        // Room on the right for loopback arrows and their labels, and for the title.
+        int width = Math.max(40 + columns.size() * COL + (loops ? 240 : 0), 40 + 8 * title.length());
         int height = TOP + shown.size() * ROW + 60;
         StringBuilder sb = new StringBuilder();
         sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
