@@ -331,4 +331,57 @@ class AleTest {
         assertThat(t.client.bfe().netEvents().since(0)).extracting(NetEvent::filterId).containsExactly(id);
         assertThat(t.client.aleFlowCount()).isZero();
     }
+
+    /** Redirection to a local proxy (wfp-semantics §5.10): the proxy learns the original destination and connects. */
+    @Test
+    void connectRedirectToALocalProxy() {
+        TestNet t = new TestNet(IpVersion.V4);
+        TcpSocket real = t.listen(80);
+        SimProcess proxyProc = t.client.process(300, "/usr/bin/proxy", 1000);
+        TcpSocket proxyListener = proxyProc.tcpSocket(IpVersion.V4);
+        proxyListener.bind(new InetSocketAddress(TestNet.addr("127.0.0.1"), 9000));
+        proxyListener.listen();
+        RedirectHandle rh = t.client.kernel().redirectHandleCreate(UUID.randomUUID(), 0);
+        TestNet.callout(t.client, FWPM_LAYER_ALE_CONNECT_REDIRECT_V4, (in, meta, data, ctx, f, flow, out) -> {
+            var k = ctx.kernel();
+            if (k.queryConnectionRedirectState(meta.redirectRecords, rh) != FwpsConnectionRedirectState.FWPS_CONNECTION_NOT_REDIRECTED
+                    || TestNet.value(in, Conditions.FWPM_CONDITION_IP_REMOTE_PORT) != 80) {
+                out.actionType = ActionType.FWP_ACTION_PERMIT;
+                return;
+            }
+            ClassifyHandle ch = k.acquireClassifyHandle(ctx, 0);
+            FwpsConnectRequest req = (FwpsConnectRequest) k.acquireWritableLayerDataPointer(ch, f.filterId(), 0, out);
+            req.localRedirectContext = req.remoteAddressAndPort;
+            req.remoteAddressAndPort = new InetSocketAddress(TestNet.addr("127.0.0.1"), 9000);
+            req.localRedirectTargetPID = 300;
+            req.localRedirectHandle = rh;
+            k.applyModifiedLayerData(ch, req, 0);
+            k.releaseClassifyHandle(ch);
+            out.actionType = ActionType.FWP_ACTION_PERMIT;
+        });
+        TcpSocket app = t.clientProc.tcpSocket(IpVersion.V4);
+        app.connect(t.server(80));
+        t.net.runUntilIdle();
+        TcpSocket fromApp = proxyListener.accept();
+        assertThat(fromApp).as("the app's connection reached the local proxy").isNotNull();
+        assertThat(fromApp.queryRedirectContext()).isEqualTo(t.server(80));
+        assertThat(fromApp.queryRedirectRecords()).hasSize(1);
+        // The proxy connects onwards with the records set: not redirected again.
+        TcpSocket onward = proxyProc.tcpSocket(IpVersion.V4);
+        onward.setRedirectRecords(fromApp.queryRedirectRecords());
+        onward.connect(t.server(80));
+        t.net.runUntilIdle();
+        TcpSocket atServer = real.accept();
+        assertThat(atServer).isNotNull();
+        app.send(b("via proxy"));
+        t.net.runUntilIdle();
+        onward.send(fromApp.recvAll());
+        t.net.runUntilIdle();
+        assertThat(s(atServer.recvAll())).isEqualTo("via proxy");
+        assertThat(t.at(t.client, FWPM_LAYER_ALE_AUTH_CONNECT_V4)).filteredOn(Classification::loopback).hasSize(1);
+    }
+
+    static String s(byte[] x) {
+        return new String(x, StandardCharsets.US_ASCII);
+    }
 }

@@ -357,4 +357,31 @@ class InjectionAndStreamTest {
         assertThat(t.at(t.client, FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4)).hasSize(2);
         assertThat(t.client.aleFlowCount()).isEqualTo(2);
     }
+
+    @Test
+    void countBytesEnforcedSplitsADecisionAndReoffersTheRest() {
+        TestNet t = new TestNet(IpVersion.V4);
+        List<Long> lengths = new ArrayList<>();
+        TestNet.callout(t.server, FWPM_LAYER_STREAM_V4, (in, meta, data, ctx, f, flow, out) -> {
+            FwpsStreamCalloutIoPacket io = (FwpsStreamCalloutIoPacket) data;
+            if (io.streamData.dataLength == 0) {
+                out.actionType = ActionType.FWP_ACTION_PERMIT;
+                return;
+            }
+            lengths.add(io.streamData.dataLength);
+            if (lengths.size() == 1) {
+                io.countBytesEnforced = 3; // permit "abc", the rest comes again
+                out.actionType = ActionType.FWP_ACTION_PERMIT;
+            } else {
+                io.countBytesEnforced = io.streamData.dataLength;
+                out.blockHard();
+            }
+        });
+        TcpSocket l = t.listen(80);
+        TcpSocket[] p = t.connect(l, 80);
+        p[0].send(b("abcdefgh"));
+        t.net.runUntilIdle();
+        assertThat(lengths).containsExactly(8L, 5L);
+        assertThat(s(p[1].recvAll())).isEqualTo("abc");
+    }
 }
