@@ -525,14 +525,26 @@ public final class SimHost {
      */
     AleFlows.Flow inboundDatagramFlow(SimPacket pkt, Facts f, Endpoint ep, AleFlows.Key key, AleFlows.Flow flow) {
         if (flow != null) return reauthorize(flow, pkt, Direction.INBOUND, f) ? flow : null;
+        Indication ind = recvAccept(pkt, f, ep, key);
+        if (ind == null) return null;
+        AleFlows.Flow created = flows.create(ind.facts.flowHandle, key, ind.layer, Direction.INBOUND, ep);
+        return flowEstablished(created, ep, pkt, Direction.INBOUND) ? created : null;
+    }
+
+    /**
+     * ALE_AUTH_RECV_ACCEPT for the first inbound packet of a flow to {@code ep} (a SYN, a datagram): the
+     * reauthorization after FwpsCompleteOperation0 if one is due for the 5-tuple, else an initial (pendable)
+     * authorization. Returns the permitted indication (its facts carry the new flow handle), or null when the packet
+     * was blocked or pended (a pended one is reauthorized on the next packet of the 5-tuple).
+     */
+    Indication recvAccept(SimPacket pkt, Facts f, Endpoint ep, AleFlows.Key key) {
         Layer layer = v(FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, pkt.version());
         Facts a = f.copy();
         a.flags &= ~ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY;
         a.aleClassifyRequired = false;
         a.process = ep.process;
         a.endpointHandle = ep.handle;
-        long handle = flows.newHandle();
-        a.flowHandle = handle;
+        a.flowHandle = flows.newHandle();
         if (flows.completionReauth.remove(key) != null) {
             a.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE;
             a.reauthReason = ConditionFlags.FWP_CONDITION_REAUTHORIZE_REASON_CLASSIFY_COMPLETION;
@@ -544,9 +556,7 @@ public final class SimHost {
             ind.pendedOperation.onComplete = () -> flows.completionReauth.put(key, layer);
             return null;
         }
-        if (!ind.permitted()) return null;
-        AleFlows.Flow created = flows.create(handle, key, layer, Direction.INBOUND, ep);
-        return flowEstablished(created, ep, pkt, Direction.INBOUND) ? created : null;
+        return ind.permitted() ? ind : null;
     }
 
     /**

@@ -124,27 +124,9 @@ final class TcpConnection {
 
     /** The first SYN for a listener: ALE_AUTH_RECV_ACCEPT; permitted, a connection in SYN_RCVD answers SYN-ACK. */
     private static void recvAccept(SimHost host, TcpSocket listener, SimPacket pkt, AleFlows.Key key, Facts pf) {
-        Layer layer = v(FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, pkt.version());
-        Facts f = pf.copy();
-        f.flags &= ~ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY;
-        f.aleClassifyRequired = false;
-        f.process = listener.process;
-        f.endpointHandle = listener.handle;
-        long handle = host.flows().newHandle();
-        f.flowHandle = handle;
-        if (host.flows().completionReauth.remove(key) != null) {
-            f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE;
-            f.reauthReason = ConditionFlags.FWP_CONDITION_REAUTHORIZE_REASON_CLASSIFY_COMPLETION;
-        } else {
-            f.completionHandle = Boolean.TRUE;
-        }
-        Indication ind = host.path().enforce(layer, f, pkt);
-        if (ind.pendedOperation != null) {
-            ind.pendedOperation.onComplete = () -> host.flows().completionReauth.put(key, layer);
-            return;
-        }
-        if (!ind.permitted()) return;
-        AleFlows.Flow flow = host.flows().create(handle, key, layer, Direction.INBOUND, null);
+        Indication ind = host.recvAccept(pkt, pf, listener, key);
+        if (ind == null) return;
+        AleFlows.Flow flow = host.flows().create(ind.facts.flowHandle, key, ind.layer, Direction.INBOUND, null);
         TcpSocket accepted = new TcpSocket(host, listener.process, listener.family);
         accepted.local = new InetSocketAddress(key.local(), key.localPort());
         accepted.parentHandle = listener.handle;
