@@ -771,19 +771,9 @@ public final class SimHost {
      * check (not ours: forward or discard), FWPM_LAYER_INBOUND_IPPACKET, then transport.
      */
     void ipReceive(SimPacket pkt, SimInterface iface) {
-        pkt.arrival = iface;
-        ParsedPacket p = pkt.reparse(ChecksumPolicy.VERIFY);
-        if (!p.has(ParsedPacket.HAS_IP)) {
-            count("malformed");
-            return;
-        }
+        if (!verified(pkt, iface, ParsedPacket.HAS_IP, ParsedPacket.BAD_IP_CHECKSUM, "bad-ip-checksum",
+                FWPM_LAYER_INBOUND_IPPACKET_V4, FwpsIncomingMetadataValues.FWPS_DISCARD_MODULE_NETWORK)) return;
         IpVersion v = pkt.version();
-        if (p.has(ParsedPacket.BAD_IP_CHECKSUM)) {
-            count("bad-ip-checksum");
-            path.discard(v(FWPM_LAYER_INBOUND_IPPACKET_V4, v), packetFacts(pkt, Direction.INBOUND, iface), pkt,
-                    FwpsIncomingMetadataValues.FWPS_DISCARD_MODULE_NETWORK, LayerPath.DISCARD_BAD_CHECKSUM, 0);
-            return;
-        }
         if (!isLocal(pkt.dst())) {
             if (forwarding && !iface.isLoopback()) {
                 forward(pkt, iface);
@@ -805,26 +795,38 @@ public final class SimHost {
      * a socket — none: the transport discard layer and a RST or port-unreachable —, then the protocol.
      */
     void transportReceive(SimPacket pkt, SimInterface iface) {
-        pkt.arrival = iface;
-        ParsedPacket p = pkt.reparse(ChecksumPolicy.VERIFY);
-        if (!p.has(ParsedPacket.HAS_TRANSPORT)) {
-            count("malformed");
-            return;
-        }
         pkt.loopback = iface.isLoopback() || isLocal(pkt.src());
+        if (!verified(pkt, iface, ParsedPacket.HAS_TRANSPORT, ParsedPacket.BAD_TRANSPORT_CHECKSUM,
+                "bad-transport-checksum", FWPM_LAYER_INBOUND_TRANSPORT_V4,
+                FwpsIncomingMetadataValues.FWPS_DISCARD_MODULE_TRANSPORT)) return;
         Facts f = packetFacts(pkt, Direction.INBOUND, iface);
-        if (p.has(ParsedPacket.BAD_TRANSPORT_CHECKSUM)) {
-            count("bad-transport-checksum");
-            path.discard(v(FWPM_LAYER_INBOUND_TRANSPORT_V4, pkt.version()), f, pkt,
-                    FwpsIncomingMetadataValues.FWPS_DISCARD_MODULE_TRANSPORT, LayerPath.DISCARD_BAD_CHECKSUM, 0);
-            return;
-        }
-        switch (p.protocol()) {
+        switch (pkt.p.protocol()) {
             case IpProtocol.TCP -> TcpConnection.receive(this, pkt, f);
             case IpProtocol.UDP -> UdpSocket.receive(this, pkt, f);
             case IpProtocol.ICMP, IpProtocol.ICMPV6 -> PingSocket.receive(this, pkt, f);
             default -> count("unknown-protocol");
         }
+    }
+
+    /**
+     * Parses a received packet with checksum verification: incomplete ones are dropped, ones with a bad checksum
+     * are indicated at {@code v4Layer}'s discard twin. Returns true if the packet may go on.
+     */
+    private boolean verified(SimPacket pkt, SimInterface iface, int needed, int badChecksum, String counter,
+                             Layer v4Layer, int discardModule) {
+        pkt.arrival = iface;
+        ParsedPacket p = pkt.reparse(ChecksumPolicy.VERIFY);
+        if (!p.has(needed)) {
+            count("malformed");
+            return false;
+        }
+        if (p.has(badChecksum)) {
+            count(counter);
+            path.discard(v(v4Layer, pkt.version()), packetFacts(pkt, Direction.INBOUND, iface), pkt, discardModule,
+                    LayerPath.DISCARD_BAD_CHECKSUM, 0);
+            return false;
+        }
+        return true;
     }
 
     /** No endpoint for an inbound packet: INBOUND_TRANSPORT_DISCARD; returns true if a filter blocked it there. */
