@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code jwfp} command. Exit codes: 0 success, 1 the operation failed, 2 bad input (one line on stderr). */
 @Command(name = "jwfp", mixinStandardHelpOptions = true, versionProvider = Jwfp.Version.class,
         description = "The Windows Filtering Platform, rebuilt in Java for Linux.",
-        subcommands = {ExplainCommand.class, StatusCommand.class, ApplyCommand.class, FilterCommand.class,
-                SublayerCommand.class, EventsCommand.class, LayersCommand.class, CalloutsCommand.class,
+        subcommands = {TraceCommand.class, ExplainCommand.class, StatusCommand.class, ApplyCommand.class,
+                FilterCommand.class, SublayerCommand.class, EventsCommand.class, LayersCommand.class, CalloutsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Jwfp implements Runnable {
     @CommandLine.Spec

@@ -7,6 +7,7 @@ import io.jwfp.engine.callout.CalloutTable;
 import io.jwfp.engine.callout.FlowContextTable;
 import io.jwfp.engine.callout.FwpsCallout;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
+import io.jwfp.engine.kernel.FwpsKernel;
 import io.jwfp.engine.layer.Layer;
 import io.jwfp.engine.model.ActionType;
 import io.jwfp.engine.state.EngineState;
@@ -27,6 +28,10 @@ public final class FilterEngine {
     private final FlowContextTable flowContexts = new FlowContextTable();
     private volatile NetEventSink netEventSink;
     private volatile boolean reportAllows;
+    private volatile FwpsKernel kernel;
+
+    /** All sublayers take part: the default for {@code belowSublayerWeight}. */
+    public static final int ALL_SUBLAYERS = 0x10000;
 
     /** The snapshot classification currently uses. */
     public EngineState state() {
@@ -68,6 +73,16 @@ public final class FilterEngine {
         this.reportAllows = allows;
     }
 
+    /** Sets the callout runtime of the shim driving this engine; callouts find it in their classify context. */
+    public void setKernel(FwpsKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** The callout runtime of the shim driving this engine, or null. */
+    public FwpsKernel kernel() {
+        return kernel;
+    }
+
     /** True if some enforced filter lives at the layer (a shim can skip the layer otherwise). */
     public boolean hasFilters(Layer layer) {
         return state.layer(layer) != null;
@@ -81,9 +96,20 @@ public final class FilterEngine {
     /** Classifies and reports every arbitration step to a trace. */
     public void classify(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object layerData, ClassifyResult out,
                          ClassifyTrace trace) {
+        classify(in, meta, layerData, out, trace, ALL_SUBLAYERS);
+    }
+
+    /**
+     * Classifies with only the sublayers whose weight is below {@code belowSublayerWeight} taking part
+     * ({@link #ALL_SUBLAYERS}: all). The stream layer uses it for injected data, which WFP shows only to
+     * sublayers of lower weight than the injector's.
+     */
+    public void classify(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object layerData, ClassifyResult out,
+                         ClassifyTrace trace, int belowSublayerWeight) {
         EngineState s = state;
         Layer layer = in.layer();
-        Arbiter.arbitrate(s.layer(layer), callouts, flowContexts, in, meta, layerData, out, trace);
+        out.context().bindKernel(kernel);
+        Arbiter.arbitrate(s.layer(layer), callouts, flowContexts, in, meta, layerData, out, trace, belowSublayerWeight);
         NetEventSink sink = netEventSink;
         if (sink != null) {
             if (out.action() == ActionType.FWP_ACTION_BLOCK) {

@@ -48,6 +48,13 @@ public final class Arbiter {
     public static void arbitrate(LayerState ls, CalloutTable callouts, FlowContextTable flows, FwpsIncomingValues in,
                                  FwpsIncomingMetadataValues meta, Object layerData, ClassifyResult out,
                                  ClassifyTrace trace) {
+        arbitrate(ls, callouts, flows, in, meta, layerData, out, trace, 0x10000);
+    }
+
+    /** Arbitrates over the sublayers whose weight is below {@code belowSublayerWeight} only (0x10000: all). */
+    public static void arbitrate(LayerState ls, CalloutTable callouts, FlowContextTable flows, FwpsIncomingValues in,
+                                 FwpsIncomingMetadataValues meta, Object layerData, ClassifyResult out,
+                                 ClassifyTrace trace, int belowSublayerWeight) {
         out.reset();
         if (ls == null) return; // layer default: permit
         Layer layer = ls.layer();
@@ -59,6 +66,7 @@ public final class Arbiter {
 
         for (int s = 0, ns = ls.sublayerCount(); s < ns; s++) {
             SublayerState sl = ls.sublayer(s);
+            if (sl.sublayer().weight() >= belowSublayerWeight) continue;
             if (!write && !sl.hasCallouts() && trace == null) continue;
             if (trace != null) trace.sublayerStart(sl, state, write);
 

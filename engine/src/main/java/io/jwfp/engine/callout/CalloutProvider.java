@@ -1,5 +1,6 @@
 package io.jwfp.engine.callout;
 
+import io.jwfp.engine.kernel.FwpsKernel;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,4 +23,14 @@ public interface CalloutProvider {
      * @param config     the policy's {@code config:} map (never null); throw IllegalArgumentException on bad config
      */
     FwpsCallout create(UUID calloutKey, Map<String, Object> config);
+
+    /**
+     * Builds the run-time callout with access to the callout runtime of the engine it will run in (to create
+     * injection handles up front). The default ignores the kernel.
+     *
+     * @param kernel the engine's kernel, or null when it has none
+     */
+    default FwpsCallout create(UUID calloutKey, Map<String, Object> config, FwpsKernel kernel) {
+        return create(calloutKey, config);
+    }
 }

@@ -1,5 +1,6 @@
 package io.jwfp.engine.callout;
 
+import io.jwfp.engine.kernel.FwpsKernel;
 import io.jwfp.engine.layer.Layer;
 
 /**
@@ -12,6 +13,7 @@ public class ClassifyContext {
     private Layer layer;
     private long filterId;
     private int calloutId;
+    private FwpsKernel kernel;
 
     /** Called by the engine before each callout invocation. */
     public void enter(Layer layer, long filterId, int calloutId) {
@@ -30,5 +32,18 @@ public class ClassifyContext {
 
     public int calloutId() {
         return calloutId;
+    }
+
+    /**
+     * The callout runtime of the shim classifying (injection, pend, redirect, flow contexts), or null when the
+     * classification runs without one (e.g. {@code jwfp explain}).
+     */
+    public FwpsKernel kernel() {
+        return kernel;
+    }
+
+    /** Called by the engine before each classification with the engine's kernel. */
+    public void bindKernel(FwpsKernel kernel) {
+        this.kernel = kernel;
     }
 }
