@@ -403,7 +403,7 @@ public final class NfQueue implements AutoCloseable {
      */
     public int receive(PacketHandler handler, int timeoutMillis) {
         checkOwner();
-        sink.flush();
+        sendPendingVerdicts();
         int n;
         while (true) {
             n = LibC.recvmmsg(errnoState, fd, vec, batchSize, MSG_DONTWAIT, MemorySegment.NULL);
@@ -437,7 +437,7 @@ public final class NfQueue implements AutoCloseable {
             long base = (long) i * slotSize;
             handled += handleDatagram(handler, base, base + Math.min(len, slotSize));
         }
-        sink.flush();
+        sendPendingVerdicts();
         return handled;
     }
 
@@ -518,7 +518,11 @@ public final class NfQueue implements AutoCloseable {
         while (true) {
             POLLFD_REVENTS.set(pollFds, 0L, (short) 0);
             POLLFD_REVENTS.set(pollFds, POLLFD.byteSize(), (short) 0);
-            int r = LibC.poll(errnoState, pollFds, 2, timeoutMillis);
+            int r = LibC.pollNoErrno(pollFds, 2, timeoutMillis);
+            if (r < 0) {
+                // Only to learn errno: poll has no side effects, so asking again is harmless.
+                r = LibC.poll(errnoState, pollFds, 2, 0);
+            }
             if (r < 0) {
                 int err = LibC.errno(errnoState);
                 if (err == EINTR) {
@@ -548,7 +552,20 @@ public final class NfQueue implements AutoCloseable {
         }
     }
 
+    private void sendPendingVerdicts() {
+        long len = sink.prepareSend();
+        if (len > 0) {
+            sink.sent();
+            sendVerdicts(sink.buffer(), len);
+        }
+    }
+
     private void sendVerdicts(MemorySegment buf, long len) {
+        stats.increment(NfQueueStats.SEND_CALLS);
+        if (LibC.sendNoErrno(fd, buf, len, 0) >= 0) {
+            return;
+        }
+        // Rare failure path: repeat through the errno-capturing binding to learn why (see LibC.SEND_NO_ERRNO).
         for (int attempt = 0; ; attempt++) {
             long r = LibC.send(errnoState, fd, buf, len, 0);
             stats.increment(NfQueueStats.SEND_CALLS);

@@ -186,6 +186,26 @@ final class VerdictBatcher implements VerdictSink {
         sendBuffered();
     }
 
+    /**
+     * Closes the pending run and hands the buffered bytes to the caller, which sends them itself and then calls
+     * {@link #sent()}. The queue's receive loop uses this instead of {@link #flush()} so that the send system
+     * call sits close to the loop: behind the extra frames of the transport callback the JIT runs out of inlining
+     * depth and no longer scalar-replaces the JDK's per-call errno capture slice.
+     */
+    long prepareSend() {
+        appendRun();
+        return pos;
+    }
+
+    /** The bytes returned by {@link #prepareSend()} were sent. */
+    void sent() {
+        pos = 0;
+    }
+
+    MemorySegment buffer() {
+        return buf;
+    }
+
     /** Bytes waiting in the buffer (tests). */
     long buffered() {
         return pos;

@@ -54,6 +54,14 @@ public final class LibC {
             bind("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags)} */
     public static final MethodHandle SEND = bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    /**
+     * {@code send} without errno capture. The JDK materialises a slice of the capture segment on every capturing
+     * call; escape analysis removes it in tight loops but not reliably on the verdict path, where it showed as
+     * 40 bytes per send. Verdict sends almost never fail, so the shim sends with this handle and only on failure
+     * repeats the send through {@link #SEND} to learn errno (a failed netlink send to the kernel has no effect,
+     * so repeating it is safe).
+     */
+    public static final MethodHandle SEND_NO_ERRNO = bindPlain("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     /** {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)} */
     public static final MethodHandle SENDTO = bind("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
@@ -64,6 +72,8 @@ public final class LibC {
             bind("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)} */
     public static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    /** {@code poll} without errno capture, for the idle path (see {@link #SEND_NO_ERRNO}); poll has no side effects, so a failure is simply repeated through {@link #POLL}. */
+    public static final MethodHandle POLL_NO_ERRNO = bindPlain("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     /** {@code int close(int fd)} */
     public static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     /** {@code int eventfd(unsigned int initval, int flags)}: the wake-up channel that lets another thread stop a blocked poll. */
@@ -166,6 +176,15 @@ public final class LibC {
         }
     }
 
+    /** {@code send} whose errno is not captured: returns -1 on failure, repeat with {@link #send} to learn why. */
+    public static long sendNoErrno(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) SEND_NO_ERRNO.invokeExact(fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     public static long sendto(MemorySegment state, int fd, MemorySegment buf, long len, int flags, MemorySegment to, int toLen) {
         try {
             return (long) SENDTO.invokeExact(state, fd, buf, len, flags, to, toLen);
@@ -193,6 +212,15 @@ public final class LibC {
     public static int poll(MemorySegment state, MemorySegment fds, long nfds, int timeoutMillis) {
         try {
             return (int) POLL.invokeExact(state, fds, nfds, timeoutMillis);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code poll} whose errno is not captured: returns -1 on failure, repeat with {@link #poll} to learn why. */
+    public static int pollNoErrno(MemorySegment fds, long nfds, int timeoutMillis) {
+        try {
+            return (int) POLL_NO_ERRNO.invokeExact(fds, nfds, timeoutMillis);
         } catch (Throwable t) {
             throw unexpected(t);
         }
