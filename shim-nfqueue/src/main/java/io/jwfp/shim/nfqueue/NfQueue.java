@@ -57,7 +57,9 @@ public final class NfQueue implements AutoCloseable {
     private final NfQueueStats stats = new NfQueueStats();
     private final VerdictBatcher sink;
     private final int errorVerdictCode;
-    /** Used by completeDeferred from foreign threads; guarded by itself. */
+    /** Guards the file descriptors against close() for the calls other threads may make (stop, completeDeferred). */
+    private final Object fdLock = new Object();
+    /** Used by completeDeferred from foreign threads; guarded by fdLock. */
     private final MemorySegment deferredBuffer;
     private final MemorySegment deferredErrnoState;
 
@@ -593,13 +595,15 @@ public final class NfQueue implements AutoCloseable {
     /** Wakes a queue blocked in {@link #receive} and makes {@link #run} return. Any thread; idempotent. */
     public void stop() {
         stopRequested = true;
-        if (closed) {
-            return;
-        }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment one = a.allocate(ValueLayout.JAVA_LONG);
-            one.set(ValueLayout.JAVA_LONG, 0, 1L);
-            LibC.write(LibC.allocateCaptureState(a), eventFd, one, 8);
+        synchronized (fdLock) {
+            if (closed) {
+                return; // the eventfd number may already belong to someone else
+            }
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment one = a.allocate(ValueLayout.JAVA_LONG);
+                one.set(ValueLayout.JAVA_LONG, 0, 1L);
+                LibC.write(LibC.allocateCaptureState(a), eventFd, one, 8);
+            }
         }
     }
 
@@ -615,7 +619,7 @@ public final class NfQueue implements AutoCloseable {
      * @param mark packet mark to set, used only when {@code withMark}
      */
     public void completeDeferred(int packetId, Verdict verdict, boolean withMark, int mark) {
-        synchronized (deferredBuffer) {
+        synchronized (fdLock) {
             if (closed) {
                 throw new IllegalStateException("queue " + queueNumber + " is closed");
             }
@@ -723,7 +727,7 @@ public final class NfQueue implements AutoCloseable {
     }
 
     private void closeResources() {
-        synchronized (deferredBuffer) {
+        synchronized (fdLock) {
             closed = true;
             stopRequested = true;
             LibC.close(errnoState, fd);
