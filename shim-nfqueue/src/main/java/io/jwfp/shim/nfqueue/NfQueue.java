@@ -24,9 +24,10 @@ import java.util.Optional;
  * <p><b>Receive path.</b> One {@code recvmmsg} fetches up to {@link NfQueueConfig#batchSize()} datagrams into
  * fixed slots of a buffer allocated once; each packet is parsed into the same {@link NfPacket} and handed to
  * the handler together with the queue's {@link VerdictSink}; buffered verdicts are sent (several per
- * {@code send}, runs coalesced into batch verdicts) before the queue waits again. The socket is read
- * non-blocking and {@code poll} is used only when it is empty, with an eventfd next to it so {@link #stop()}
- * can wake a waiting queue. Nothing on this path allocates per packet.
+ * {@code send}, runs coalesced into batch verdicts) before the queue waits again. The wait is the
+ * {@code recvmmsg} itself ({@code MSG_WAITFORONE}, bounded by {@code SO_RCVTIMEO}), so a wake-up costs one
+ * system call; {@link #stop()} ends the wait by sending an {@code NLMSG_NOOP} to the queue's port from a second
+ * netlink socket. Nothing on this path allocates per packet.
  *
  * <p><b>Errors.</b> Configuration failures (bind refused, flag unsupported, no answer) throw
  * {@link NfQueueException} with the kernel's errno and extended-ack text. Overload is never fatal: ENOBUFS on
@@ -44,14 +45,18 @@ public final class NfQueue implements AutoCloseable {
     private final Arena sharedArena;
     private final MemorySegment errnoState;
     private final int fd;
-    private final int eventFd;
+    /** Second netlink socket in the same namespace, used only by stop() to wake a blocked receive. */
+    private final int wakerFd;
     private final int portId;
     private final int slotSize;
     private final int batchSize;
     private final MemorySegment slots;
     private final MemorySegment vec;
     private final MemorySegment pollFds;
-    private final MemorySegment eventValue;
+    private final MemorySegment receiveTimeout;
+    private int receiveTimeoutMillis = Integer.MIN_VALUE;
+    private final MemorySegment wakeMessage;
+    private final MemorySegment wakeAddress;
     private final MemorySegment controlBuffer;
     private final NfPacket packet = new NfPacket();
     private final NfQueueStats stats = new NfQueueStats();
@@ -68,17 +73,17 @@ public final class NfQueue implements AutoCloseable {
     private volatile Throwable lastHandlerError;
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
 
-    private NfQueue(NfQueueConfig config, int fd) {
+    private NfQueue(NfQueueConfig config, int fd, int wakerFd) {
         this.config = config;
         this.queueNumber = config.queueNumber();
         this.owner = Thread.currentThread();
         this.fd = fd;
+        this.wakerFd = wakerFd;
         this.slotSize = config.slotSize();
         this.batchSize = config.batchSize();
         this.errorVerdictCode = config.handlerErrorVerdict().code();
         Arena a = Arena.ofConfined();
         Arena shared = Arena.ofShared();
-        int efd = -1;
         try {
             this.arena = a;
             this.sharedArena = shared;
@@ -101,28 +106,29 @@ public final class NfQueue implements AutoCloseable {
                 MMSG_FLAGS.set(vec, mo, 0);
                 MMSG_LEN.set(vec, mo, 0);
             }
-            this.pollFds = a.allocate(POLLFD, 2);
-            this.eventValue = a.allocate(ValueLayout.JAVA_LONG);
+            this.pollFds = a.allocate(POLLFD, 1);
+            this.receiveTimeout = a.allocate(16, 8); // struct timeval
+            this.wakeMessage = shared.allocate(NLMSG_HDRLEN, 8);
+            this.wakeAddress = shared.allocate(SOCKADDR_NL);
             MemorySegment sendBuffer = a.allocate(SEND_BUFFER_BYTES, 8);
             this.deferredBuffer = shared.allocate(NfqMessages.verdictSize(true, true, NFQNL_MAX_COPY_RANGE), 8);
             this.deferredErrnoState = LibC.allocateCaptureState(shared);
 
             configureSocket(fd);
             this.portId = bindSocket(fd);
-            efd = LibC.eventfd(errnoState, 0, EFD_NONBLOCK | EFD_CLOEXEC);
-            if (efd < 0) {
-                throw fail("eventfd", LibC.errno(errnoState));
-            }
-            this.eventFd = efd;
             POLLFD_FD.set(pollFds, 0L, fd);
             POLLFD_EVENTS.set(pollFds, 0L, POLLIN);
-            POLLFD_FD.set(pollFds, POLLFD.byteSize(), efd);
-            POLLFD_EVENTS.set(pollFds, POLLFD.byteSize(), POLLIN);
+            // The wake-up is an NLMSG_NOOP unicast from wakerFd to our port: it ends a blocking recvmmsg at once.
+            NLMSG_LEN.set(wakeMessage, 0L, NLMSG_HDRLEN);
+            NLMSG_TYPE.set(wakeMessage, 0L, (short) NLMSG_NOOP);
+            NLMSG_FLAGS.set(wakeMessage, 0L, (short) 0);
+            NLMSG_SEQ.set(wakeMessage, 0L, 0);
+            NLMSG_PID.set(wakeMessage, 0L, 0);
+            SOCKADDR_NL_FAMILY.set(wakeAddress, 0L, (short) AF_NETLINK);
+            SOCKADDR_NL_PID.set(wakeAddress, 0L, portId);
+            SOCKADDR_NL_GROUPS.set(wakeAddress, 0L, 0);
             this.sink = new VerdictBatcher(sendBuffer, queueNumber, config.coalesceVerdicts(), stats, this::sendVerdicts);
         } catch (RuntimeException | Error e) {
-            if (efd >= 0) {
-                closeQuietly(efd);
-            }
             a.close();
             shared.close();
             throw e;
@@ -176,12 +182,15 @@ public final class NfQueue implements AutoCloseable {
      */
     public static NfQueue open(NfQueueConfig config) {
         ensureAvailable();
-        int fd = config.networkNamespace() == null ? createSocket() : createSocketIn(config.networkNamespace());
+        long fds = config.networkNamespace() == null ? createSockets() : createSocketsIn(config.networkNamespace());
+        int fd = (int) fds;
+        int waker = (int) (fds >>> 32);
         NfQueue q;
         try {
-            q = new NfQueue(config, fd);
+            q = new NfQueue(config, fd, waker);
         } catch (RuntimeException | Error e) {
             closeQuietly(fd);
+            closeQuietly(waker);
             throw e;
         }
         try {
@@ -205,9 +214,20 @@ public final class NfQueue implements AutoCloseable {
         }
     }
 
-    private static int createSocketIn(Path ns) {
+    /** The queue socket (low 32 bits) and its waker (high 32 bits), both in the caller's namespace. */
+    private static long createSockets() {
+        int fd = createSocket();
         try {
-            return NetworkNamespace.call(ns, NfQueue::createSocket);
+            return (Integer.toUnsignedLong(createSocket()) << 32) | Integer.toUnsignedLong(fd);
+        } catch (RuntimeException e) {
+            closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    private static long createSocketsIn(Path ns) {
+        try {
+            return NetworkNamespace.call(ns, NfQueue::createSockets);
         } catch (NfQueueException e) {
             throw e;
         } catch (Exception e) {
@@ -408,15 +428,19 @@ public final class NfQueue implements AutoCloseable {
         sendPendingVerdicts();
         int n;
         while (true) {
-            n = LibC.recvmmsg(errnoState, fd, vec, batchSize, MSG_DONTWAIT, MemorySegment.NULL);
+            if (stopRequested) {
+                return 0;
+            }
+            setReceiveTimeout(timeoutMillis);
+            // Blocks for the first datagram (up to SO_RCVTIMEO), then takes what is already queued: one system
+            // call per wake-up. stop() interrupts the wait with a NOOP message from the waker socket.
+            n = LibC.recvmmsg(errnoState, fd, vec, batchSize, MSG_WAITFORONE, MemorySegment.NULL);
             if (n >= 0) {
                 break;
             }
             int err = LibC.errno(errnoState);
             if (err == EAGAIN) {
-                if (stopRequested || !waitReadable(timeoutMillis)) {
-                    return 0;
-                }
+                return 0; // timed out
             } else if (err == ENOBUFS) {
                 // The socket buffer overflowed and the kernel dropped messages: count, and never coalesce
                 // across the gap (a lost message may be a packet that is still queued).
@@ -515,33 +539,18 @@ public final class NfQueue implements AutoCloseable {
         sink.endPacket();
     }
 
-    /** Polls the socket and the wake-up eventfd; false on timeout or wake-up. */
-    private boolean waitReadable(int timeoutMillis) {
-        while (true) {
-            POLLFD_REVENTS.set(pollFds, 0L, (short) 0);
-            POLLFD_REVENTS.set(pollFds, POLLFD.byteSize(), (short) 0);
-            int r = LibC.pollNoErrno(pollFds, 2, timeoutMillis);
-            if (r < 0) {
-                // Only to learn errno: poll has no side effects, so asking again is harmless.
-                r = LibC.poll(errnoState, pollFds, 2, 0);
-            }
-            if (r < 0) {
-                int err = LibC.errno(errnoState);
-                if (err == EINTR) {
-                    continue;
-                }
-                throw fail("poll", err);
-            }
-            if (r == 0) {
-                return false;
-            }
-            short ev = (short) POLLFD_REVENTS.get(pollFds, POLLFD.byteSize());
-            if (ev != 0) {
-                LibC.read(errnoState, eventFd, eventValue, 8); // drain the wake-up
-                return false;
-            }
-            return true;
+    /** SO_RCVTIMEO for the blocking receive, changed only when the caller's timeout changes. */
+    private void setReceiveTimeout(int timeoutMillis) {
+        int t = Math.max(timeoutMillis, 0); // 0 = wait forever
+        if (t == receiveTimeoutMillis) {
+            return;
         }
+        receiveTimeout.set(ValueLayout.JAVA_LONG, 0, t / 1000);
+        receiveTimeout.set(ValueLayout.JAVA_LONG, 8, (t % 1000) * 1000L);
+        if (LibC.setsockopt(errnoState, fd, SOL_SOCKET, SO_RCVTIMEO, receiveTimeout, 16) != 0) {
+            throw fail("setsockopt(SO_RCVTIMEO)", LibC.errno(errnoState));
+        }
+        receiveTimeoutMillis = t;
     }
 
     private void checkOwner() {
@@ -597,13 +606,10 @@ public final class NfQueue implements AutoCloseable {
         stopRequested = true;
         synchronized (fdLock) {
             if (closed) {
-                return; // the eventfd number may already belong to someone else
+                return; // the waker fd number may already belong to someone else
             }
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment one = a.allocate(ValueLayout.JAVA_LONG);
-                one.set(ValueLayout.JAVA_LONG, 0, 1L);
-                LibC.write(LibC.allocateCaptureState(a), eventFd, one, 8);
-            }
+            LibC.sendto(deferredErrnoState, wakerFd, wakeMessage, NLMSG_HDRLEN, MSG_DONTWAIT, wakeAddress,
+                    (int) SOCKADDR_NL.byteSize());
         }
     }
 
@@ -731,7 +737,7 @@ public final class NfQueue implements AutoCloseable {
             closed = true;
             stopRequested = true;
             LibC.close(errnoState, fd);
-            LibC.close(errnoState, eventFd);
+            LibC.close(errnoState, wakerFd);
         }
         arena.close();
         sharedArena.close();

@@ -21,6 +21,8 @@ public final class Constants {
     public static final int SOL_SOCKET = 1;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
+    /** SO_RCVTIMEO with a 64-bit struct timeval (the _OLD value, same layout on LP64). */
+    public static final int SO_RCVTIMEO = 20;
     public static final int SO_SNDBUFFORCE = 32;
     public static final int SO_RCVBUFFORCE = 33;
     public static final int MSG_CTRUNC = 0x8;
