@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jwfp", mixinStandardHelpOptions = true, versionProvider = Jwfp.Version.class,
         description = "The Windows Filtering Platform, rebuilt in Java for Linux.",
         subcommands = {TraceCommand.class, ExplainCommand.class, StatusCommand.class, ApplyCommand.class,
-                FilterCommand.class, SublayerCommand.class, EventsCommand.class, LayersCommand.class, CalloutsCommand.class,
+                FilterCommand.class, SublayerCommand.class, CalloutCommand.class, EventsCommand.class, LayersCommand.class,
+                CalloutsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Jwfp implements Runnable {
     @CommandLine.Spec

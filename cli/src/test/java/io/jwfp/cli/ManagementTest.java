@@ -195,6 +195,33 @@ class ManagementTest {
     }
 
     @Test
+    void calloutsCanBeControlledAtRunTime() {
+        java.util.List<String> rules = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.UUID key = java.util.UUID.randomUUID();
+        bfe.filterEngine().calloutRegister(new io.jwfp.engine.callout.FwpsCallout(key, 0, (in, m, d, ctx, f, flow, out) -> { },
+                null, null, (command, args) -> switch (command) {
+                    case "add-rule" -> {
+                        rules.add(String.valueOf(args.get("port")));
+                        yield "added";
+                    }
+                    case "list-rules" -> java.util.List.copyOf(rules);
+                    default -> throw new IllegalArgumentException("unknown command '" + command + "' (add-rule, list-rules)");
+                }));
+        try (var e = bfe.openSession(io.jwfp.bfe.FwpmSession.named("setup"))) {
+            e.calloutAdd(new io.jwfp.engine.model.FwpmCallout(key, "blocker", Layer.FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4));
+            e.calloutAdd(new io.jwfp.engine.model.FwpmCallout(java.util.UUID.randomUUID(), "ghost", Layer.FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4));
+        }
+        assertThat(jwfp("callout", "control", "blocker", "add-rule", "port=80").out().strip()).isEqualTo("added");
+        assertThat(rules).containsExactly("80");
+        assertThat(jwfp("callout", "control", "blocker", "list-rules").out()).contains("\"80\"");
+        Run bad = jwfp("callout", "control", "blocker", "frobnicate");
+        assertThat(bad.rc()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown command 'frobnicate'");
+        assertThat(jwfp("callout", "control", "ghost", "x").err()).contains("is not registered");
+        assertThat(jwfp("callout", "list").out()).contains("blocker").contains("registered").contains("NOT REGISTERED");
+    }
+
+    @Test
     void noDaemonIsReportedClearly() {
         server.close();
         Run r = jwfp("status");

@@ -87,6 +87,7 @@ final class Session implements AutoCloseable {
                     for (FwpmCallout c : engine().calloutEnum(FwpmObjectEnumTemplate.ALL)) a.add(ObjectJson.callout(c));
                 }
                 case "events" -> events(req, out, stream, awaitClose);
+                case "callout.control" -> calloutControl(req, out);
                 default -> throw new Protocol.BadRequest("unknown op '" + op + "'");
             }
             return out;
@@ -204,6 +205,22 @@ final class Session implements AutoCloseable {
         })) {
             awaitClose.run();
         }
+    }
+
+    /** Routes a control command to a registered callout's {@link io.jwfp.engine.callout.CalloutControl}. */
+    private void calloutControl(JsonNode req, ObjectNode out) {
+        UUID key = calloutKey(text(req, "callout"));
+        var registered = bfe.filterEngine().callouts().byKey(key);
+        if (registered == null) {
+            throw new FwpException(FwpError.FWP_E_CALLOUT_NOT_FOUND, "callout " + req.get("callout").asText() + " is not registered");
+        }
+        if (registered.control() == null) {
+            throw new Protocol.BadRequest("callout " + req.get("callout").asText() + " takes no control commands");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> args = req.has("arguments") ? JSON.convertValue(req.get("arguments"), Map.class) : Map.of();
+        Object result = registered.control().control(text(req, "command"), args);
+        out.set("result", JSON.valueToTree(result));
     }
 
     static ObjectNode eventJson(NetEvent e) {

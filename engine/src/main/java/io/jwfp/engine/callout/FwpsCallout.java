@@ -12,9 +12,10 @@ import java.util.UUID;
  * @param classifyFn   the decision function
  * @param notifyFn     filter add/delete notifications (never null; {@link NotifyFn#NONE})
  * @param flowDeleteFn flow-context release (never null; {@link FlowDeleteFn#NONE})
+ * @param control      run-time control from management tools (the callout driver's DeviceIoControl), or null
  */
 public record FwpsCallout(UUID calloutKey, int flags, ClassifyFn classifyFn, NotifyFn notifyFn,
-                          FlowDeleteFn flowDeleteFn) {
+                          FlowDeleteFn flowDeleteFn, CalloutControl control) {
     /** The callout is invoked only for flows it has associated a context with. */
     public static final int FWP_CALLOUT_FLAG_CONDITIONAL_ON_FLOW = 0x00000001;
     public static final int FWP_CALLOUT_FLAG_ALLOW_OFFLOAD = 0x00000002;
@@ -30,8 +31,12 @@ public record FwpsCallout(UUID calloutKey, int flags, ClassifyFn classifyFn, Not
         if (flowDeleteFn == null) flowDeleteFn = FlowDeleteFn.NONE;
     }
 
+    public FwpsCallout(UUID calloutKey, int flags, ClassifyFn classifyFn, NotifyFn notifyFn, FlowDeleteFn flowDeleteFn) {
+        this(calloutKey, flags, classifyFn, notifyFn, flowDeleteFn, null);
+    }
+
     public FwpsCallout(UUID calloutKey, ClassifyFn classifyFn) {
-        this(calloutKey, 0, classifyFn, null, null);
+        this(calloutKey, 0, classifyFn, null, null, null);
     }
 
     public boolean hasFlag(int flag) {
