@@ -85,8 +85,37 @@ public final class InetBits {
         return (addr >>> 24) + "." + (addr >>> 16 & 0xFF) + "." + (addr >>> 8 & 0xFF) + "." + (addr & 0xFF);
     }
 
-    /** Text of an IPv6 address given as two halves. */
+    /** RFC 5952 text of an IPv6 address given as two big-endian halves (longest zero run compressed). */
     public static String v6ToString(long hi, long lo) {
-        return toInet6(hi, lo).getHostAddress();
+        int[] g = new int[8];
+        for (int i = 0; i < 4; i++) {
+            g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
+            g[i + 4] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
+        }
+        int bestStart = -1, bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLen && j - i >= 2) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
     }
 }

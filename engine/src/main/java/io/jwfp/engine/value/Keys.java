@@ -1,14 +1,14 @@
 package io.jwfp.engine.value;
 
+import io.jwfp.packet.InetBits;
+
 /** The 128-bit sortable-key encoding shared by conditions and incoming values, and address formatting. */
 public final class Keys {
     private Keys() {}
 
     /** Reads 8 bytes big-endian. */
     public static long be64(byte[] b, int off) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) v = (v << 8) | (b[off + i] & 0xFF);
-        return v;
+        return InetBits.longAt(b, off);
     }
 
     /** Writes 8 bytes big-endian. */
@@ -33,40 +33,11 @@ public final class Keys {
 
     /** Dotted quad of an IPv4 address held in the low 32 bits (host byte order, as WFP's FWP_UINT32). */
     public static String formatIpv4(long addr) {
-        return ((addr >>> 24) & 0xFF) + "." + ((addr >>> 16) & 0xFF) + "." + ((addr >>> 8) & 0xFF) + "." + (addr & 0xFF);
+        return InetBits.v4ToString((int) addr);
     }
 
     /** RFC 5952 text of an IPv6 address given as two big-endian halves. */
     public static String formatIpv6(long hi, long lo) {
-        int[] g = new int[8];
-        for (int i = 0; i < 4; i++) {
-            g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
-            g[i + 4] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
-        }
-        int bestStart = -1, bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLen && j - i >= 2) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return InetBits.v6ToString(hi, lo);
     }
 }
