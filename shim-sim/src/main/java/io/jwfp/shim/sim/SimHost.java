@@ -498,8 +498,16 @@ public final class SimHost {
         return flow;
     }
 
-    /** ALE_FLOW_ESTABLISHED for a new flow; a block ends the flow. */
+    /** ALE_FLOW_ESTABLISHED for a new flow; a block ends the flow. A datagram is the layer data. */
     boolean flowEstablished(AleFlows.Flow flow, Endpoint ep, SimPacket pkt, Direction dir) {
+        return flowEstablished(flow, ep, pkt, dir, pkt != null && pkt.p.protocol() != IpProtocol.TCP);
+    }
+
+    /**
+     * ALE_FLOW_ESTABLISHED for a new flow opened by {@code pkt} (its ICMP type and code fill the port fields), with
+     * the packet as layer data or none; a block ends the flow.
+     */
+    boolean flowEstablished(AleFlows.Flow flow, Endpoint ep, SimPacket pkt, Direction dir, boolean packetIsLayerData) {
         Facts f = aleFacts("established", ep, dir);
         f.flowHandle = flow.handle;
         f.local = flow.key.local();
@@ -511,8 +519,9 @@ public final class SimHost {
         }
         if (pkt != null && pkt.loopback || isLocal(flow.key.remote())) f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_LOOPBACK;
         if (ep.redirectRecords != null) f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_CONNECTION_REDIRECTED;
+        if (pkt != null && !packetIsLayerData) f.summary = pkt.summary();
         Indication ind = path.enforce(v(FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, version(flow.key.local())), f,
-                pkt != null && pkt.p.protocol() != IpProtocol.TCP ? pkt : null);
+                packetIsLayerData ? pkt : null);
         if (ind.permitted()) return true;
         flows.end(flow);
         return false;
@@ -574,7 +583,7 @@ public final class SimHost {
         if (redirected) f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_CONNECTION_REDIRECTED;
         Indication ind = path.enforce(layer, f, pkt);
         if (ind.pendedOperation != null) {
-            ind.pendedOperation.onComplete = () -> flows.completionReauth.put(key, layer);
+            ind.pendedOperation.onComplete = () -> completeDatagramConnect(pkt, ep, key, layer, f);
             return null;
         }
         if (!ind.permitted()) {
@@ -583,6 +592,29 @@ public final class SimHost {
         }
         AleFlows.Flow flow = flows.create(handle, key, layer, Direction.OUTBOUND, ep);
         return flowEstablished(flow, ep, pkt, Direction.OUTBOUND) ? flow : null;
+    }
+
+    /**
+     * FwpsCompleteOperation0 on a pended datagram connect: as for a TCP connect, the engine reauthorizes at once
+     * (IS_REAUTHORIZE, CLASSIFY_COMPLETION) without a packet — the callout holds the first datagram and injects it
+     * once it permitted (inspect) — and a permit opens the flow and classifies FLOW_ESTABLISHED.
+     */
+    private void completeDatagramConnect(SimPacket first, Endpoint ep, AleFlows.Key key, Layer layer, Facts initial) {
+        if (ep.closed || flows.find(key) != null) return; // closed meanwhile, or a later datagram opened the flow
+        Facts r = initial.copy();
+        r.event = first.label();
+        r.summary = first.summary();
+        r.completionHandle = null;
+        r.flowHandle = flows.newHandle();
+        r.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE;
+        r.reauthReason = ConditionFlags.FWP_CONDITION_REAUTHORIZE_REASON_CLASSIFY_COMPLETION;
+        Indication again = path.enforce(layer, r, null, null);
+        if (!again.permitted()) {
+            ep.error = "WSAEACCES";
+            return;
+        }
+        AleFlows.Flow flow = flows.create(r.flowHandle, key, layer, Direction.OUTBOUND, ep);
+        flowEstablished(flow, ep, first, Direction.OUTBOUND, false);
     }
 
     /** FWPM_LAYER_DATAGRAM_DATA for a datagram of a flow; returns true if it may go on. */

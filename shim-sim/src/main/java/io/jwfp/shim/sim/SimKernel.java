@@ -401,6 +401,15 @@ final class SimKernel implements FwpsKernel {
         host.network().clock().scheduleNanos(0, () -> cont.accept(a));
     }
 
+    // ---------------------------------------------------------------- work items
+
+    /** A work item is an event at the current simulated time: it runs after everything already due now. */
+    @Override
+    public void queueWorkItem(Runnable workItem) {
+        java.util.Objects.requireNonNull(workItem, "workItem");
+        host.network().clock().scheduleNanos(0, workItem);
+    }
+
     // ---------------------------------------------------------------- redirection
 
     @Override
