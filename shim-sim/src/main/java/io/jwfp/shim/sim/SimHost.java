@@ -349,8 +349,8 @@ public final class SimHost {
                 addr = mod.localAddressAndPort.getAddress();
                 port = mod.localAddressAndPort.getPort();
             }
-            if (port == 0) port = allocatePort(ep.protocol);
-            else if (usedPorts.contains(ep.protocol + "/" + port)) {
+            if (port == 0) port = allocatePort(v, ep.protocol);
+            else if (usedPorts.contains(portKey(v, ep.protocol, port))) {
                 throw new SimSocketException("WSAEADDRINUSE", "port " + port + " is in use");
             }
         }
@@ -365,15 +365,20 @@ public final class SimHost {
         }
         ep.local = new InetSocketAddress(addr, port);
         ep.ownsPort = true;
-        usedPorts.add(ep.protocol + "/" + port);
+        usedPorts.add(portKey(v, ep.protocol, port));
         register(ep);
     }
 
-    private int allocatePort(int protocol) {
+    /** IPv4 and IPv6 sockets have their own ports (no dual-stack sockets, S21): a v4 and a v6 server may share one. */
+    private static String portKey(IpVersion v, int protocol, int port) {
+        return v + "/" + protocol + "/" + port;
+    }
+
+    private int allocatePort(IpVersion v, int protocol) {
         for (int i = 0; i < 16384; i++) {
             int p = nextEphemeral++;
             if (nextEphemeral > 65535) nextEphemeral = EPHEMERAL_FIRST;
-            if (!usedPorts.contains(protocol + "/" + p)) return p;
+            if (!usedPorts.contains(portKey(v, protocol, p))) return p;
         }
         throw new SimSocketException("WSAENOBUFS", "no free port");
     }
@@ -400,7 +405,7 @@ public final class SimHost {
     void resourceRelease(Endpoint ep) {
         if (!ep.ownsPort) return;
         ep.ownsPort = false;
-        usedPorts.remove(ep.protocol + "/" + ep.local.getPort());
+        usedPorts.remove(portKey(ep.family, ep.protocol, ep.local.getPort()));
         Facts f = aleFacts("release", ep, Direction.NONE);
         path.classify(v(FWPM_LAYER_ALE_RESOURCE_RELEASE_V4, ep.family), f, null, null);
     }

@@ -242,6 +242,18 @@ class AleTest {
     }
 
     @Test
+    void ipv4AndIpv6SocketsHaveTheirOwnPorts() {
+        TestNet t = new TestNet(IpVersion.V4);
+        TcpSocket v4 = t.serverProc.tcpSocket(IpVersion.V4);
+        v4.bind(new InetSocketAddress(TestNet.addr("0.0.0.0"), 8080));
+        TcpSocket v6 = t.serverProc.tcpSocket(IpVersion.V6);
+        v6.bind(new InetSocketAddress(TestNet.addr("::"), 8080));
+        TcpSocket again = t.serverProc.tcpSocket(IpVersion.V4);
+        assertThatThrownBy(() -> again.bind(new InetSocketAddress(TestNet.addr("10.200.0.2"), 8080)))
+                .hasMessageContaining("WSAEADDRINUSE");
+    }
+
+    @Test
     void aPendedRecvAcceptCompletesWithTheClonedSynReinjected() {
         TestNet t = new TestNet(IpVersion.V4);
         TcpSocket l = t.listen(80);
