@@ -237,6 +237,26 @@ public final class Programs {
         return new CurlResult(false, c.error() != null ? c.error() : done ? "bad response: " + r : "timeout", r, elapsed);
     }
 
+    /**
+     * Connects from the host's client process, sends {@code data}, shuts its side down, and runs until the server's
+     * application has read all of it and the end of the stream (or {@code max} passed). Returns the server side's
+     * connection, or null if none was accepted.
+     */
+    public Connection upload(SimHost from, InetSocketAddress to, byte[] data, TcpServer server, Duration max) {
+        TcpSocket c = Testbed.client(from).tcpSocket(to.getAddress() instanceof java.net.Inet4Address ? IpVersion.V4
+                : IpVersion.V6);
+        int before = server.connections().size();
+        c.connect(to);
+        long end = net.clock().nanos() + max.toNanos();
+        if (!runUntil(() -> c.isConnected() || c.error() != null, max) || c.error() != null) return null;
+        c.send(data);
+        c.shutdownOutput();
+        runUntil(() -> server.connections().size() > before && server.connections().get(before).socket.isEof(),
+                Duration.ofNanos(Math.max(0, end - net.clock().nanos())));
+        c.close();
+        return server.connections().size() > before ? server.connections().get(before) : null;
+    }
+
     // ---------------------------------------------------------------- UDP and ICMP
 
     /** A UDP echo server: its socket and the datagrams it answered. */

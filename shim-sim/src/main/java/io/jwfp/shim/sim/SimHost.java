@@ -77,6 +77,7 @@ public final class SimHost {
     private boolean forwarding;
     private int nextEphemeral = EPHEMERAL_FIRST;
     private long nextEndpoint = 1;
+    private int nextEchoId = 0x4A00;
 
     SimHost(SimNetwork net, String name, int index) {
         this.net = net;
@@ -203,6 +204,11 @@ public final class SimHost {
 
     void count(String what) {
         stats.merge(what, 1L, Long::sum);
+    }
+
+    /** Echo identifiers are per host, so equal seeds give equal runs however many networks a JVM built before. */
+    int nextEchoIdentifier() {
+        return nextEchoId++ & 0xFFFF;
     }
 
     long newEndpointHandle() {
