@@ -38,6 +38,7 @@ class Wkd1RemotePortBlockTest {
             bed.apps.run(Duration.ofSeconds(2));
 
             assertThat(blocked.ok()).isFalse();
+            assertThat(blocked.error()).as("aborted right after the handshake (decision S5)").isEqualTo("WSAECONNABORTED");
             assertThat(blocked.elapsed()).isLessThanOrEqualTo(Duration.ofSeconds(5));
             assertThat(allowed.ok()).as(allowed.error()).isTrue();
             assertThat(allowed.body()).isEqualTo("B:8080");
