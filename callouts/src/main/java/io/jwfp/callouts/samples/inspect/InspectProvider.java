@@ -4,6 +4,7 @@ import io.jwfp.callouts.samples.Settings;
 import io.jwfp.engine.callout.CalloutProvider;
 import io.jwfp.engine.callout.FwpsCallout;
 import io.jwfp.engine.kernel.FwpsKernel;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,13 +22,17 @@ import java.util.WeakHashMap;
  * </ul>
  * All callouts of one engine with the same config share one driver instance (one queue, one setting), as the four
  * callouts of one loaded driver do; applying the same policy again keeps the instance and its run-time setting, as a
- * reloaded driver finds its registry values. Thread-safe: instances are looked up under a lock at policy apply only.
+ * reloaded driver finds its registry values (as long as its callouts are registered: an instance nothing uses any more
+ * is forgotten). Thread-safe: instances are looked up under a lock, at policy apply only.
  */
 public final class InspectProvider implements CalloutProvider {
     private record Config(InetAddress remote, boolean blockTraffic) {}
 
-    /** Driver instances by engine (its kernel) and configuration. */
-    private static final Map<FwpsKernel, Map<Config, Inspect>> INSTANCES = new WeakHashMap<>();
+    /**
+     * Driver instances by engine (its kernel) and configuration. Both levels are weak: an instance holds its kernel,
+     * so a strong value would keep every engine alive; the registered callouts keep their instance alive instead.
+     */
+    private static final Map<FwpsKernel, Map<Config, WeakReference<Inspect>>> INSTANCES = new WeakHashMap<>();
 
     @Override
     public String id() {
@@ -50,11 +55,15 @@ public final class InspectProvider implements CalloutProvider {
         Settings s = Settings.of("inspect config", config, Set.of("RemoteAddressToInspect", "BlockTraffic"));
         Config c = new Config(s.address("RemoteAddressToInspect"), s.flag("BlockTraffic", false));
         if (kernel == null) return new Inspect(null, c.remote(), c.blockTraffic()).callout(calloutKey);
-        Inspect driver;
         synchronized (INSTANCES) {
-            driver = INSTANCES.computeIfAbsent(kernel, k -> new HashMap<>())
-                    .computeIfAbsent(c, k -> new Inspect(kernel, k.remote(), k.blockTraffic()));
+            Map<Config, WeakReference<Inspect>> ofEngine = INSTANCES.computeIfAbsent(kernel, k -> new HashMap<>());
+            WeakReference<Inspect> ref = ofEngine.get(c);
+            Inspect driver = ref == null ? null : ref.get();
+            if (driver == null) {
+                driver = new Inspect(kernel, c.remote(), c.blockTraffic());
+                ofEngine.put(c, new WeakReference<>(driver));
+            }
+            return driver.callout(calloutKey);
         }
-        return driver.callout(calloutKey);
     }
 }
