@@ -74,6 +74,10 @@ class SampleCalloutsTest {
         FwpsIncomingValues in = new FwpsIncomingValues(l)
                 .setUint32(l.fieldIndex(Conditions.FWPM_CONDITION_IP_REMOTE_ADDRESS), 0x0AC80002);
         assertThat(classify(c, in)).isEqualTo(ActionType.FWP_ACTION_BLOCK);
+        // Another peer (a filter broader than the sample's) is never the sample's business.
+        FwpsIncomingValues other = new FwpsIncomingValues(l)
+                .setUint32(l.fieldIndex(Conditions.FWPM_CONDITION_IP_REMOTE_ADDRESS), 0x0AC80003);
+        assertThat(classify(c, other)).isEqualTo(ActionType.FWP_ACTION_PERMIT);
         c.control().control("set", Map.of("BlockTraffic", "0"));
         assertThat(classify(c, in)).isEqualTo(ActionType.FWP_ACTION_PERMIT);
         assertThat(c.control().control("status", Map.of())).asString().contains("BlockTraffic=0");

@@ -155,8 +155,12 @@ public final class Inspect {
             permit(out, filter);
             return;
         }
-        if (layer.ipVersion() != version || !remoteMatches(in) || kernel == null) {
-            decideNow(out, filter); // not the inspected peer (a broader filter than the sample's), or no runtime
+        if (layer.ipVersion() != version || !remoteMatches(in)) {
+            permit(out, filter); // not the inspected peer: a filter broader than the sample's; leave it alone
+            return;
+        }
+        if (kernel == null) {
+            decideNow(out, filter); // no callout runtime (jwfp explain): nothing can be held, the setting decides
             return;
         }
         switch (v4) {
