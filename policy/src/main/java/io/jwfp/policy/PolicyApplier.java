@@ -122,6 +122,41 @@ public final class PolicyApplier {
         }
     }
 
+    /**
+     * Removes a policy's objects — filters, callouts, sublayers, providers, by key, in one transaction — and then
+     * unregisters its callout implementations: what unloading a sample driver does (the counterpart of
+     * {@link #apply}). Objects that are already gone are skipped; one still referenced by objects of another policy
+     * fails the whole removal with FWP_E_IN_USE.
+     *
+     * @return the keys of the callouts that were unregistered
+     */
+    public static List<UUID> remove(Policy policy, FwpmEngine engine) {
+        String file = policy.file() == null ? "<policy>" : policy.file().toString();
+        engine.transactionBegin(0);
+        boolean ok = false;
+        try {
+            try {
+                removeExisting(policy, engine);
+            } catch (FwpException e) {
+                throw new PolicyException(file, 0, "(remove)", e.getMessage());
+            }
+            engine.transactionCommit();
+            ok = true;
+        } finally {
+            if (!ok && engine.inTransaction()) engine.transactionAbort();
+        }
+        // Unregister after the filters are gone, so none is left pointing at an unregistered callout (which blocks).
+        FilterEngine fe = engine.bfe().filterEngine();
+        List<UUID> unregistered = new ArrayList<>();
+        for (Policy.Callout c : policy.callouts()) {
+            if (c.implementation() != null && fe.callouts().byKey(c.key()) != null) {
+                fe.calloutUnregisterByKey(c.key());
+                unregistered.add(c.key());
+            }
+        }
+        return unregistered;
+    }
+
     private static void removeExisting(Policy policy, FwpmEngine engine) {
         for (Policy.Filter f : policy.filters()) {
             try {

@@ -85,6 +85,21 @@ class PolicyParserTest {
         }
     }
 
+    @Test
+    void removeDeletesEveryObjectOfThePolicyAndUnregistersItsCallouts() {
+        Policy p = PolicyParser.parse("contract.yaml", CONTRACT);
+        try (BaseFilteringEngine bfe = BaseFilteringEngine.inMemory(); FwpmEngine e = bfe.openSession(FwpmSession.named("t"))) {
+            PolicyApplier.apply(p, e, PolicyApplier.Mode.ADD);
+            assertThat(PolicyApplier.remove(p, e)).containsExactly(PolicyParser.derivedKey("callout", "my-callout"));
+            assertThat(e.filterEnum(FwpmFilterEnumTemplate.ALL)).isEmpty();
+            assertThat(bfe.filterEngine().callouts().isRegistered(PolicyParser.derivedKey("callout", "my-callout"))).isFalse();
+            // Everything is gone, so it applies again with ADD; removing twice is harmless.
+            PolicyApplier.apply(p, e, PolicyApplier.Mode.ADD);
+            PolicyApplier.remove(p, e);
+            assertThat(PolicyApplier.remove(p, e)).isEmpty();
+        }
+    }
+
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', textBlock = """
             filters:\\n  - {name: a, layer: ALE_AUTH_CONNECT_V4, action: BLOCK, weight: 7}          | 2 | filters[0].weight: '7' is not a weight: write auto (FWP_EMPTY), {uint8: 0..15}

@@ -189,6 +189,23 @@ public interface FwpsKernel {
      */
     void completeClassify(ClassifyHandle classifyHandle, int flags, FwpsClassifyOut classifyOut);
 
+    // ------------------------------------------------------------------ work items (out-of-band processing)
+
+    /**
+     * IoQueueWorkItem (a system worker thread): runs {@code workItem} later, outside any classification — where an
+     * out-of-band callout (inspect's worker, ddproxy's) completes pended operations and injects held packets. Returns
+     * at once; work items may run in any order relative to each other and concurrently with classifications, so a
+     * callout that needs order keeps its own queue and drains it from the work item.
+     *
+     * <p>Shims that run callouts on their own threads (live traffic) inherit this default, a virtual thread per work
+     * item. The simulated network overrides it with an event on its clock, so a run stays deterministic and
+     * single-threaded.
+     */
+    default void queueWorkItem(Runnable workItem) {
+        java.util.Objects.requireNonNull(workItem, "workItem");
+        Thread.ofVirtual().name("jwfp-work-item").start(workItem);
+    }
+
     // ------------------------------------------------------------------ redirection
 
     /**

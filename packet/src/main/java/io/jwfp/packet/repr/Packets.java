@@ -103,6 +103,54 @@ public final class Packets {
     }
 
     /**
+     * A transport segment, datagram or ICMP message under a new IP header (the defaults above), with the transport
+     * checksum filled for these addresses — what the stack does for a transport-send injection, and what
+     * FwpsConstructIpHeaderForTransportPacket0 gives a callout that sends a transport packet at the network layer.
+     * TCP, UDP and ICMPv6 checksums cover the addresses and are recomputed; an ICMPv4 checksum does not and is kept;
+     * other protocols are copied as they are.
+     */
+    public static byte[] withIpHeader(InetAddress src, InetAddress dst, int protocol, byte[] transport) {
+        boolean v4 = family(src, dst) == 4;
+        byte[] out;
+        int hl;
+        MemorySegment seg;
+        if (v4) {
+            Ipv4Header h = Ipv4Header.of(InetBits.v4((Inet4Address) src), InetBits.v4((Inet4Address) dst), protocol,
+                    transport.length);
+            hl = h.headerLength();
+            out = new byte[hl + transport.length];
+            seg = MemorySegment.ofArray(out);
+            h.emit(new Ipv4View().wrap(seg));
+        } else {
+            Ipv6Header h = Ipv6Header.of(InetBits.v6Hi((Inet6Address) src), InetBits.v6Lo((Inet6Address) src),
+                    InetBits.v6Hi((Inet6Address) dst), InetBits.v6Lo((Inet6Address) dst), protocol, transport.length);
+            hl = h.headerLength();
+            out = new byte[hl + transport.length];
+            seg = MemorySegment.ofArray(out);
+            h.emit(new Ipv6View().wrap(seg));
+        }
+        System.arraycopy(transport, 0, out, hl, transport.length);
+        long sHi = v4 ? 0 : InetBits.v6Hi((Inet6Address) src);
+        long sLo = v4 ? 0 : InetBits.v6Lo((Inet6Address) src);
+        long dHi = v4 ? 0 : InetBits.v6Hi((Inet6Address) dst);
+        long dLo = v4 ? 0 : InetBits.v6Lo((Inet6Address) dst);
+        int s4 = v4 ? InetBits.v4((Inet4Address) src) : 0;
+        int d4 = v4 ? InetBits.v4((Inet4Address) dst) : 0;
+        if (protocol == IpProtocol.TCP) {
+            TcpView t = new TcpView().wrap(seg, hl, transport.length);
+            if (v4) t.fillChecksumV4(s4, d4);
+            else t.fillChecksumV6(sHi, sLo, dHi, dLo);
+        } else if (protocol == IpProtocol.UDP) {
+            UdpView u = new UdpView().wrap(seg, hl, transport.length);
+            if (v4) u.fillChecksumV4(s4, d4);
+            else u.fillChecksumV6(sHi, sLo, dHi, dLo);
+        } else if (protocol == IpProtocol.ICMPV6 && !v4) {
+            new Icmpv6View().wrap(seg, hl, transport.length).fillChecksum(sHi, sLo, dHi, dLo);
+        }
+        return out;
+    }
+
+    /**
      * The RST a closed port sends for {@code offending}, an IP datagram carrying TCP (RFC 9293 §3.10.7.1): if the
      * segment has ACK, {@code <SEQ=SEG.ACK><CTL=RST>}; otherwise {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>},
      * where SYN and FIN count in SEG.LEN. Addresses and ports are swapped.

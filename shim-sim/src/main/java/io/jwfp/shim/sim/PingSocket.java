@@ -29,7 +29,6 @@ public final class PingSocket extends Endpoint {
     /** An echo reply. */
     public record Reply(InetAddress from, int sequence, byte[] data) {}
 
-    private static int nextId = 0x4A00;
     private final List<Reply> replies = new ArrayList<>();
     private int id = -1;
 
@@ -46,7 +45,7 @@ public final class PingSocket extends Endpoint {
     public void echo(InetAddress to, int sequence, byte[] data) {
         if (id < 0) {
             host.bind(this, new InetSocketAddress(SimHost.wildcard(family), 0), false);
-            id = nextId++ & 0xFFFF;
+            id = host.nextEchoIdentifier();
             host.pingSockets.put(id, this);
         }
         InetAddress src = host.sourceFor(to);

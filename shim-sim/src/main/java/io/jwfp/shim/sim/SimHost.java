@@ -77,6 +77,7 @@ public final class SimHost {
     private boolean forwarding;
     private int nextEphemeral = EPHEMERAL_FIRST;
     private long nextEndpoint = 1;
+    private int nextEchoId = 0x4A00;
 
     SimHost(SimNetwork net, String name, int index) {
         this.net = net;
@@ -203,6 +204,11 @@ public final class SimHost {
 
     void count(String what) {
         stats.merge(what, 1L, Long::sum);
+    }
+
+    /** Echo identifiers are per host, so equal seeds give equal runs however many networks a JVM built before. */
+    int nextEchoIdentifier() {
+        return nextEchoId++ & 0xFFFF;
     }
 
     long newEndpointHandle() {
@@ -349,8 +355,8 @@ public final class SimHost {
                 addr = mod.localAddressAndPort.getAddress();
                 port = mod.localAddressAndPort.getPort();
             }
-            if (port == 0) port = allocatePort(ep.protocol);
-            else if (usedPorts.contains(ep.protocol + "/" + port)) {
+            if (port == 0) port = allocatePort(v, ep.protocol);
+            else if (usedPorts.contains(portKey(v, ep.protocol, port))) {
                 throw new SimSocketException("WSAEADDRINUSE", "port " + port + " is in use");
             }
         }
@@ -365,15 +371,20 @@ public final class SimHost {
         }
         ep.local = new InetSocketAddress(addr, port);
         ep.ownsPort = true;
-        usedPorts.add(ep.protocol + "/" + port);
+        usedPorts.add(portKey(v, ep.protocol, port));
         register(ep);
     }
 
-    private int allocatePort(int protocol) {
+    /** IPv4 and IPv6 sockets have their own ports (no dual-stack sockets, S21): a v4 and a v6 server may share one. */
+    private static String portKey(IpVersion v, int protocol, int port) {
+        return v + "/" + protocol + "/" + port;
+    }
+
+    private int allocatePort(IpVersion v, int protocol) {
         for (int i = 0; i < 16384; i++) {
             int p = nextEphemeral++;
             if (nextEphemeral > 65535) nextEphemeral = EPHEMERAL_FIRST;
-            if (!usedPorts.contains(protocol + "/" + p)) return p;
+            if (!usedPorts.contains(portKey(v, protocol, p))) return p;
         }
         throw new SimSocketException("WSAENOBUFS", "no free port");
     }
@@ -400,7 +411,7 @@ public final class SimHost {
     void resourceRelease(Endpoint ep) {
         if (!ep.ownsPort) return;
         ep.ownsPort = false;
-        usedPorts.remove(ep.protocol + "/" + ep.local.getPort());
+        usedPorts.remove(portKey(ep.family, ep.protocol, ep.local.getPort()));
         Facts f = aleFacts("release", ep, Direction.NONE);
         path.classify(v(FWPM_LAYER_ALE_RESOURCE_RELEASE_V4, ep.family), f, null, null);
     }
@@ -498,8 +509,16 @@ public final class SimHost {
         return flow;
     }
 
-    /** ALE_FLOW_ESTABLISHED for a new flow; a block ends the flow. */
+    /** ALE_FLOW_ESTABLISHED for a new flow; a block ends the flow. A datagram is the layer data. */
     boolean flowEstablished(AleFlows.Flow flow, Endpoint ep, SimPacket pkt, Direction dir) {
+        return flowEstablished(flow, ep, pkt, dir, pkt != null && pkt.p.protocol() != IpProtocol.TCP);
+    }
+
+    /**
+     * ALE_FLOW_ESTABLISHED for a new flow opened by {@code pkt} (its ICMP type and code fill the port fields), with
+     * the packet as layer data or none; a block ends the flow.
+     */
+    boolean flowEstablished(AleFlows.Flow flow, Endpoint ep, SimPacket pkt, Direction dir, boolean packetIsLayerData) {
         Facts f = aleFacts("established", ep, dir);
         f.flowHandle = flow.handle;
         f.local = flow.key.local();
@@ -511,8 +530,9 @@ public final class SimHost {
         }
         if (pkt != null && pkt.loopback || isLocal(flow.key.remote())) f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_LOOPBACK;
         if (ep.redirectRecords != null) f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_CONNECTION_REDIRECTED;
+        if (pkt != null && !packetIsLayerData) f.summary = pkt.summary();
         Indication ind = path.enforce(v(FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, version(flow.key.local())), f,
-                pkt != null && pkt.p.protocol() != IpProtocol.TCP ? pkt : null);
+                packetIsLayerData ? pkt : null);
         if (ind.permitted()) return true;
         flows.end(flow);
         return false;
@@ -574,7 +594,7 @@ public final class SimHost {
         if (redirected) f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_CONNECTION_REDIRECTED;
         Indication ind = path.enforce(layer, f, pkt);
         if (ind.pendedOperation != null) {
-            ind.pendedOperation.onComplete = () -> flows.completionReauth.put(key, layer);
+            ind.pendedOperation.onComplete = () -> completeDatagramConnect(pkt, ep, key, layer, f);
             return null;
         }
         if (!ind.permitted()) {
@@ -583,6 +603,29 @@ public final class SimHost {
         }
         AleFlows.Flow flow = flows.create(handle, key, layer, Direction.OUTBOUND, ep);
         return flowEstablished(flow, ep, pkt, Direction.OUTBOUND) ? flow : null;
+    }
+
+    /**
+     * FwpsCompleteOperation0 on a pended datagram connect: as for a TCP connect, the engine reauthorizes at once
+     * (IS_REAUTHORIZE, CLASSIFY_COMPLETION) without a packet — the callout holds the first datagram and injects it
+     * once it permitted (inspect) — and a permit opens the flow and classifies FLOW_ESTABLISHED.
+     */
+    private void completeDatagramConnect(SimPacket first, Endpoint ep, AleFlows.Key key, Layer layer, Facts initial) {
+        if (ep.closed || flows.find(key) != null) return; // closed meanwhile, or a later datagram opened the flow
+        Facts r = initial.copy();
+        r.event = first.label();
+        r.summary = first.summary();
+        r.completionHandle = null;
+        r.flowHandle = flows.newHandle();
+        r.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE;
+        r.reauthReason = ConditionFlags.FWP_CONDITION_REAUTHORIZE_REASON_CLASSIFY_COMPLETION;
+        Indication again = path.enforce(layer, r, null, null);
+        if (!again.permitted()) {
+            ep.error = "WSAEACCES";
+            return;
+        }
+        AleFlows.Flow flow = flows.create(r.flowHandle, key, layer, Direction.OUTBOUND, ep);
+        flowEstablished(flow, ep, first, Direction.OUTBOUND, false);
     }
 
     /** FWPM_LAYER_DATAGRAM_DATA for a datagram of a flow; returns true if it may go on. */

@@ -34,6 +34,7 @@ public final class SimInterface {
     private final List<Address> addresses = new ArrayList<>();
     private SimLink link;
     private boolean promiscuous;
+    private final List<FrameCapture> captures = new ArrayList<>();
     final Map<InetAddress, Long> neighbours = new HashMap<>();
     final Map<InetAddress, List<Runnable>> pendingResolution = new HashMap<>();
     final Map<InetAddress, Object> arpTimers = new HashMap<>();
@@ -122,6 +123,17 @@ public final class SimInterface {
 
     void attach(SimLink l) {
         link = l;
+    }
+
+    /** Starts recording the frames this interface sends and receives, from now on (tcpdump on the interface). */
+    public FrameCapture capture() {
+        FrameCapture c = new FrameCapture(host.name() + "/" + name);
+        captures.add(c);
+        return c;
+    }
+
+    void captured(boolean sent, byte[] frame) {
+        for (FrameCapture c : captures) c.record(host.network().clock().nanos(), this, sent, frame);
     }
 
     /** Adds a neighbour cache entry by hand (a static ARP entry). */

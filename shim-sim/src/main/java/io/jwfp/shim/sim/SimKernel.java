@@ -25,19 +25,9 @@ import io.jwfp.engine.model.ActionType;
 import io.jwfp.engine.state.CompiledFilter;
 import io.jwfp.engine.state.LayerState;
 import io.jwfp.engine.value.ConditionFlags;
-import io.jwfp.packet.ChecksumPolicy;
-import io.jwfp.packet.IpProtocol;
 import io.jwfp.packet.NetBufferList;
-import io.jwfp.packet.TcpView;
-import io.jwfp.packet.UdpView;
-import io.jwfp.packet.repr.Ipv4Header;
-import io.jwfp.packet.repr.Ipv6Header;
-import io.jwfp.packet.InetBits;
-import io.jwfp.shim.sim.trace.Direction;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -224,32 +214,8 @@ final class SimKernel implements FwpsKernel {
 
     /** Builds the IP header the stack puts in front of a transport-injected packet and fills its checksum. */
     private static byte[] withIpHeader(InetAddress src, InetAddress dst, int protocol, byte[] transport) {
-        boolean v4 = src instanceof Inet4Address;
-        int hl = v4 ? 20 : 40;
-        byte[] out = new byte[hl + transport.length];
-        MemorySegment seg = MemorySegment.ofArray(out);
-        if (v4) {
-            Ipv4Header.of(InetBits.v4((Inet4Address) src), InetBits.v4((Inet4Address) dst), protocol, transport.length)
-                    .emit(new io.jwfp.packet.Ipv4View().wrap(seg));
-        } else {
-            Ipv6Header.of(InetBits.v6Hi((Inet6Address) src), InetBits.v6Lo((Inet6Address) src),
-                    InetBits.v6Hi((Inet6Address) dst), InetBits.v6Lo((Inet6Address) dst), protocol, transport.length)
-                    .emit(new io.jwfp.packet.Ipv6View().wrap(seg));
-        }
-        System.arraycopy(transport, 0, out, hl, transport.length);
         // Checksum offload: the stack fills the transport checksum for the addresses it chose.
-        if (protocol == IpProtocol.TCP) {
-            TcpView t = new TcpView().wrap(seg, hl, transport.length);
-            if (v4) t.fillChecksumV4(InetBits.v4((Inet4Address) src), InetBits.v4((Inet4Address) dst));
-            else t.fillChecksumV6(InetBits.v6Hi((Inet6Address) src), InetBits.v6Lo((Inet6Address) src),
-                    InetBits.v6Hi((Inet6Address) dst), InetBits.v6Lo((Inet6Address) dst));
-        } else if (protocol == IpProtocol.UDP) {
-            UdpView u = new UdpView().wrap(seg, hl, transport.length);
-            if (v4) u.fillChecksumV4(InetBits.v4((Inet4Address) src), InetBits.v4((Inet4Address) dst));
-            else u.fillChecksumV6(InetBits.v6Hi((Inet6Address) src), InetBits.v6Lo((Inet6Address) src),
-                    InetBits.v6Hi((Inet6Address) dst), InetBits.v6Lo((Inet6Address) dst));
-        }
-        return out;
+        return io.jwfp.packet.repr.Packets.withIpHeader(src, dst, protocol, transport);
     }
 
     @Override
@@ -399,6 +365,15 @@ final class SimKernel implements FwpsKernel {
         var cont = ind.onClassifyComplete;
         ind.onClassifyComplete = null;
         host.network().clock().scheduleNanos(0, () -> cont.accept(a));
+    }
+
+    // ---------------------------------------------------------------- work items
+
+    /** A work item is an event at the current simulated time: it runs after everything already due now. */
+    @Override
+    public void queueWorkItem(Runnable workItem) {
+        java.util.Objects.requireNonNull(workItem, "workItem");
+        host.network().clock().scheduleNanos(0, workItem);
     }
 
     // ---------------------------------------------------------------- redirection

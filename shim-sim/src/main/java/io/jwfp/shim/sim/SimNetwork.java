@@ -27,6 +27,10 @@ import java.util.SplittableRandom;
  * net.trace().classifications().forEach(System.out::println);
  * }
  *
+ * <p>More than two hosts share a segment through a {@link SimSwitch} ({@link #addSwitch}); {@link
+ * SimInterface#capture()} and {@link SimSwitch#capture()} record frames like tcpdump. Ready-made topologies (T2, T3
+ * of seed-samples §12.0) are in {@link io.jwfp.shim.sim.scenario.Testbed}.
+ *
  * <p>Not thread-safe: build it and run it on one thread; callouts run on that thread too.
  */
 public final class SimNetwork {
@@ -34,6 +38,7 @@ public final class SimNetwork {
     private final SplittableRandom random;
     private final Map<String, SimHost> hosts = new LinkedHashMap<>();
     private final List<SimLink> links = new ArrayList<>();
+    private final Map<String, SimSwitch> switches = new LinkedHashMap<>();
     private final TraceRecorder trace = new TraceRecorder();
     private long nextPacketId = 1;
     private int nextHostIndex = 1;
@@ -91,6 +96,24 @@ public final class SimNetwork {
         a.attach(l);
         b.attach(l);
         links.add(l);
+    }
+
+    /** Adds a learning switch with {@link LinkOptions#DEFAULT} ports (connect interfaces with {@link SimSwitch#connect}). */
+    public SimSwitch addSwitch(String name) {
+        return addSwitch(name, LinkOptions.DEFAULT);
+    }
+
+    /** Adds a learning switch whose segment has {@code options} (MTU, latency, loss, reordering). */
+    public SimSwitch addSwitch(String name, LinkOptions options) {
+        if (switches.containsKey(name)) throw new IllegalArgumentException("switch '" + name + "' exists");
+        SimSwitch s = new SimSwitch(this, name, options);
+        switches.put(name, s);
+        return s;
+    }
+
+    /** The switch with a name, or null. */
+    public SimSwitch switchNamed(String name) {
+        return switches.get(name);
     }
 
     /** Runs until no event is left (see {@link SimClock#runUntilIdle()}). */

@@ -50,7 +50,9 @@ final class TcpConnection {
     private long irs;
     private int mss;
     private final ByteArrayOutputStream unacked = new ByteArrayOutputStream();
+    /** Unacknowledged and unsent bytes: {@code sendBuf[sendStart..]} starts at sndUna (an index, not a copy per ACK). */
     private byte[] sendBuf = new byte[0];
+    private int sendStart;
     private boolean finQueued;
     private boolean finSent;
     private long finSeq;
@@ -262,8 +264,8 @@ final class TcpConnection {
         sndWnd = window;
         if (diff(ack, sndUna) <= 0 || diff(ack, sndNxt) > 0) return;
         int acked = diff(ack, sndUna);
-        int dataAcked = Math.min(acked, sendBuf.length);
-        sendBuf = Arrays.copyOfRange(sendBuf, dataAcked, sendBuf.length);
+        int dataAcked = Math.min(acked, sendBuf.length - sendStart);
+        sendStart += dataAcked;
         boolean finAcked = finSent && ack == add(finSeq, 1);
         sndUna = ack;
         retries = 0;
@@ -346,9 +348,11 @@ final class TcpConnection {
 
     /** Permitted outbound stream data. */
     void appendSend(byte[] data) {
-        byte[] n = Arrays.copyOf(sendBuf, sendBuf.length + data.length);
-        System.arraycopy(data, 0, n, sendBuf.length, data.length);
+        int kept = sendBuf.length - sendStart;
+        byte[] n = Arrays.copyOfRange(sendBuf, sendStart, sendStart + kept + data.length);
+        System.arraycopy(data, 0, n, kept, data.length);
         sendBuf = n;
+        sendStart = 0;
         output();
     }
 
@@ -373,11 +377,12 @@ final class TcpConnection {
         while (true) {
             long dataEnd = finSent ? add(sndNxt, -1) : sndNxt;
             int sent = diff(dataEnd, sndUna);
-            int unsent = sendBuf.length - sent;
+            int unsent = sendBuf.length - sendStart - sent;
             int inflight = diff(sndNxt, sndUna);
             if (unsent > 0 && inflight < sndWnd && !finSent) {
                 int n = Math.min(Math.min(mss, unsent), sndWnd - inflight);
-                emit(FLAG_ACK | FLAG_PSH, dataEnd, rcvNxt, Arrays.copyOfRange(sendBuf, sent, sent + n), List.of());
+                emit(FLAG_ACK | FLAG_PSH, dataEnd, rcvNxt, Arrays.copyOfRange(sendBuf, sendStart + sent, sendStart + sent + n),
+                        List.of());
                 sndNxt = add(sndNxt, n);
                 arm();
                 continue;

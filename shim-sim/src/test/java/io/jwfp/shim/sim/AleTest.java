@@ -178,6 +178,81 @@ class AleTest {
         }
     }
 
+    /**
+     * S16: completing a pended datagram connect reauthorizes at once, without a packet; the callout held the first
+     * datagram and injects it after permitting (inspect's pattern); it is delivered exactly once.
+     */
+    @ParameterizedTest
+    @EnumSource(IpVersion.class)
+    void aPendedDatagramConnectIsReauthorizedAtOnceAndTheHeldDatagramIsInjectedAfterwards(IpVersion v) {
+        for (boolean allow : new boolean[] {true, false}) {
+            TestNet t = new TestNet(v);
+            UdpSocket s = t.serverProc.udpSocket(v);
+            s.bind(t.server(53));
+            var k = t.client.kernel();
+            var h = k.injectionHandleCreate(io.jwfp.engine.kernel.AddressFamily.AF_UNSPEC,
+                    io.jwfp.engine.kernel.FwpsKernel.FWPS_INJECTION_TYPE_TRANSPORT);
+            List<Object[]> held = new ArrayList<>();
+            List<Boolean> reauthWithPacket = new ArrayList<>();
+            TestNet.callout(t.client, t.layer(FWPM_LAYER_ALE_AUTH_CONNECT_V4), (in, meta, data, ctx, f, flow, out) -> {
+                if ((TestNet.flags(in) & ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE) == 0) {
+                    var copy = k.allocateNetBufferListCopy((io.jwfp.packet.NetBufferList) data);
+                    held.add(new Object[] {ctx.kernel().pendOperation(meta.completionHandle), copy,
+                            meta.transportEndpointHandle});
+                    out.absorb();
+                    return;
+                }
+                reauthWithPacket.add(data != null);
+                if (!allow) {
+                    out.blockHard();
+                    return;
+                }
+                out.actionType = ActionType.FWP_ACTION_PERMIT;
+                Object[] first = held.get(0);
+                assertThat(k.injectTransportSendAsync(h, null, (Long) first[2], 0,
+                        new io.jwfp.engine.kernel.FwpsTransportSendParams(t.serverAddr),
+                        io.jwfp.engine.kernel.AddressFamily.AF_INET, 1, (io.jwfp.packet.NetBufferList) first[1], null,
+                        null)).isEqualTo(NtStatus.STATUS_SUCCESS);
+            });
+            UdpSocket u = t.clientProc.udpSocket(v);
+            u.sendTo(b("first"), t.server(53));
+            t.net.runUntilIdle();
+            assertThat(held).hasSize(1);
+            assertThat(t.net.trace().transmissions()).as("nothing leaves while pended").isEmpty();
+            t.client.kernel().completeOperation((CompletionContext) held.get(0)[0], null);
+            t.net.runUntilIdle();
+            assertThat(reauthWithPacket).containsExactly(false);
+            List<Classification> connect = t.at(t.client, t.layer(FWPM_LAYER_ALE_AUTH_CONNECT_V4));
+            assertThat(connect).extracting(Classification::reauthorize).containsExactly(false, true);
+            if (allow) {
+                assertThat(s.receive().data()).isEqualTo(b("first"));
+                assertThat(s.receive()).isNull();
+                assertThat(t.at(t.client, t.layer(FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4))).hasSize(1);
+                u.sendTo(b("second"), t.server(53));
+                t.net.runUntilIdle();
+                assertThat(s.receive().data()).isEqualTo(b("second"));
+                assertThat(t.at(t.client, t.layer(FWPM_LAYER_ALE_AUTH_CONNECT_V4))).hasSize(2);
+            } else {
+                assertThat(s.receive()).isNull();
+                assertThat(u.error()).isEqualTo("WSAEACCES");
+                assertThat(t.client.bfe().netEvents().since(0)).singleElement()
+                        .satisfies(e -> assertThat(e.layer()).isEqualTo(t.layer(FWPM_LAYER_ALE_AUTH_CONNECT_V4)));
+            }
+        }
+    }
+
+    @Test
+    void ipv4AndIpv6SocketsHaveTheirOwnPorts() {
+        TestNet t = new TestNet(IpVersion.V4);
+        TcpSocket v4 = t.serverProc.tcpSocket(IpVersion.V4);
+        v4.bind(new InetSocketAddress(TestNet.addr("0.0.0.0"), 8080));
+        TcpSocket v6 = t.serverProc.tcpSocket(IpVersion.V6);
+        v6.bind(new InetSocketAddress(TestNet.addr("::"), 8080));
+        TcpSocket again = t.serverProc.tcpSocket(IpVersion.V4);
+        assertThatThrownBy(() -> again.bind(new InetSocketAddress(TestNet.addr("10.200.0.2"), 8080)))
+                .hasMessageContaining("WSAEADDRINUSE");
+    }
+
     @Test
     void aPendedRecvAcceptCompletesWithTheClonedSynReinjected() {
         TestNet t = new TestNet(IpVersion.V4);

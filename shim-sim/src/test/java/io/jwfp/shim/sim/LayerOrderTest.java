@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jwfp.engine.layer.IpVersion;
 import io.jwfp.engine.layer.Layer;
+import io.jwfp.shim.sim.scenario.LayerOrder;
 import io.jwfp.shim.sim.scenario.Scenarios;
 import io.jwfp.shim.sim.trace.Classification;
 import java.io.IOException;
@@ -20,37 +21,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every scenario's classifications, in order, V4 and V6: Windows' layer order (wfp-semantics §4). */
 class LayerOrderTest {
-    /** The seed's server list, verbatim in order (seed 000_f995ceffd661756f.txt). */
-    static final List<String> SEED_SERVER = List.of(
-            "bind ALE_BIND_REDIRECT", "bind ALE_RESOURCE_ASSIGNMENT", "listen ALE_AUTH_LISTEN",
-            "SYN INBOUND_IPPACKET", "SYN INBOUND_TRANSPORT", "SYN ALE_AUTH_RECV_ACCEPT",
-            "SYN-ACK OUTBOUND_TRANSPORT", "SYN-ACK OUTBOUND_IPPACKET",
-            "ACK INBOUND_IPPACKET", "ACK INBOUND_TRANSPORT", "established ALE_FLOW_ESTABLISHED");
-
-    /** The seed's client list. */
-    static final List<String> SEED_CLIENT = List.of(
-            "bind ALE_BIND_REDIRECT", "bind ALE_RESOURCE_ASSIGNMENT",
-            "connect ALE_CONNECT_REDIRECT", "connect ALE_AUTH_CONNECT",
-            "SYN OUTBOUND_TRANSPORT", "SYN OUTBOUND_IPPACKET",
-            "SYN-ACK INBOUND_IPPACKET", "SYN-ACK INBOUND_TRANSPORT", "established ALE_FLOW_ESTABLISHED",
-            "ACK OUTBOUND_TRANSPORT", "ACK OUTBOUND_IPPACKET");
-
     static String line(Classification c) {
-        return c.event() + " " + c.layer().shortName().replace("_V4", "").replace("_V6", "");
+        return LayerOrder.line(c);
     }
 
     static List<String> ipLines(Scenarios.Run run, String host) {
-        List<String> out = new ArrayList<>();
-        for (Classification c : run.network().trace().classifications(host)) if (!c.isMacLayer()) out.add(line(c));
-        return out;
+        return LayerOrder.ipLines(run.network(), host);
     }
 
     @ParameterizedTest
     @EnumSource(IpVersion.class)
     void tcpIsTheSeedsPicture(IpVersion v) {
         Scenarios.Run run = Scenarios.run("tcp", v, (n, h) -> { });
-        assertThat(ipLines(run, "server")).containsExactlyElementsOf(SEED_SERVER);
-        assertThat(ipLines(run, "client")).containsExactlyElementsOf(SEED_CLIENT);
+        assertThat(ipLines(run, "server")).containsExactlyElementsOf(LayerOrder.SEED_SERVER);
+        assertThat(ipLines(run, "client")).containsExactlyElementsOf(LayerOrder.SEED_CLIENT);
         assertThat(run.outcome()).startsWith("connected");
     }
 
