@@ -140,6 +140,22 @@ public interface FwpsKernel {
     /** FwpsStreamContinue0: resumes inbound indications of a flow deferred with FWPS_STREAM_ACTION_DEFER. */
     NtStatus streamContinue(long flowId, int calloutId, int layerId, int streamFlags);
 
+    // ------------------------------------------------------------------ work items
+
+    /**
+     * IoQueueWorkItem / ExQueueWorkItem: runs {@code work} later, outside the current classification, on a system
+     * worker. A callout that processes data out of band (it blocks the original and injects later, like the
+     * stmedit sample's worker threads) queues its work here so that it runs the same way on every shim: on the
+     * simulated network as a simulation event after the ones already due, on a live shim on a worker thread. No
+     * order is promised between two work items; a callout that needs one keeps its own queue and drains it from
+     * one work item at a time.
+     *
+     * <p>The default runs {@code work} on a new virtual thread; shims override it.
+     */
+    default void queueWorkItem(Runnable work) {
+        Thread.ofVirtual().name("jwfp-work-item").start(work);
+    }
+
     // ------------------------------------------------------------------ flow contexts
 
     /**

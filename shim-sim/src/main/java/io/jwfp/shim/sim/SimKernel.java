@@ -309,6 +309,17 @@ final class SimKernel implements FwpsKernel {
         return NtStatus.STATUS_SUCCESS;
     }
 
+    // ---------------------------------------------------------------- work items
+
+    /** The simulated time a work item waits before it runs (see {@link SimHost#setWorkItemDelay}). */
+    long workItemDelayNanos;
+
+    /** Work items run as simulation events on the simulation's thread, after the events already due. */
+    @Override
+    public void queueWorkItem(Runnable work) {
+        host.network().clock().scheduleNanos(workItemDelayNanos, work);
+    }
+
     // ---------------------------------------------------------------- flow contexts
 
     @Override
