@@ -285,7 +285,12 @@ public final class TcpSocket extends Endpoint {
         return conn == null ? 0 : conn.windowProbes;
     }
 
-    /** The receive window this socket's connection advertised last. */
+    /** Inbound bytes the stream layer holds for this connection (deferred, or waiting for more data). */
+    public long streamLayerHeldBytes() {
+        return conn == null ? 0 : conn.in.heldBytes();
+    }
+
+    /** The receive window this socket's connection would advertise now. */
     public int advertisedWindow() {
         return conn == null ? 0 : conn.receiveWindow();
     }
