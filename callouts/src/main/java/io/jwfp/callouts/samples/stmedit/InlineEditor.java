@@ -6,7 +6,6 @@ import static io.jwfp.engine.kernel.FwpsStreamData.FWPS_STREAM_FLAG_RECEIVE;
 import io.jwfp.engine.callout.FwpsClassifyOut;
 import io.jwfp.engine.kernel.FwpsKernel;
 import io.jwfp.engine.kernel.FwpsStreamCalloutIoPacket;
-import io.jwfp.engine.model.ActionType;
 
 /**
  * Set 2 of stmedit: the inline editor. Everything happens in classifyFn, one decision per call, and the stream
@@ -57,8 +56,7 @@ final class InlineEditor extends StreamEditor {
         }
         if (m == 0) {
             if (!inject(flow, inbound, replacement, false).isSuccess()) {
-                io.streamAction = FWPS_STREAM_ACTION_DROP_CONNECTION;
-                out.actionType = ActionType.FWP_ACTION_NONE;
+                streamAction(io, out, FWPS_STREAM_ACTION_DROP_CONNECTION, 0);
                 return;
             }
             replacements.incrementAndGet();
@@ -72,9 +70,7 @@ final class InlineEditor extends StreamEditor {
                 return;
             }
             if (s == 0 && d.length > 0) {
-                io.streamAction = FWPS_STREAM_ACTION_NEED_MORE_DATA;
-                io.countBytesRequired = pattern.length - d.length;
-                out.actionType = ActionType.FWP_ACTION_NONE;
+                streamAction(io, out, FWPS_STREAM_ACTION_NEED_MORE_DATA, pattern.length - d.length);
                 return;
             }
         }

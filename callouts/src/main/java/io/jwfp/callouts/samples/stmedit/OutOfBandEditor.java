@@ -7,7 +7,6 @@ import io.jwfp.engine.callout.FwpsClassifyOut;
 import io.jwfp.engine.kernel.FwpsKernel;
 import io.jwfp.engine.kernel.FwpsStreamCalloutIoPacket;
 import io.jwfp.engine.kernel.NtStatus;
-import io.jwfp.engine.model.ActionType;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -101,8 +100,7 @@ final class OutOfBandEditor extends StreamEditor {
                 if (len > 0 && room <= 0) {
                     dir.deferred = true;
                     defers.incrementAndGet();
-                    io.streamAction = FWPS_STREAM_ACTION_DEFER;
-                    out.actionType = ActionType.FWP_ACTION_NONE;
+                    streamAction(io, out, FWPS_STREAM_ACTION_DEFER, 0);
                     return;
                 }
                 take = Math.min(len, room);

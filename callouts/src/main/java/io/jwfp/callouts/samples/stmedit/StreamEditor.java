@@ -167,6 +167,18 @@ abstract class StreamEditor {
         out.absorb();
     }
 
+    /**
+     * Answers with a stream action (NEED_MORE_DATA, DEFER, DROP_CONNECTION). The classify-out's action is then
+     * ignored for these bytes, but the write right is cleared all the same: otherwise a callout in a lower-weight
+     * sublayer would be called with the right to decide on bytes this callout has not let go of (set 2 would
+     * permit the original data set 1 deferred).
+     */
+    static void streamAction(FwpsStreamCalloutIoPacket io, FwpsClassifyOut out, int action, long bytesRequired) {
+        io.streamAction = action;
+        io.countBytesRequired = bytesRequired;
+        out.blockHard();
+    }
+
     static boolean isDisconnect(FwpsStreamCalloutIoPacket io) {
         return io.streamData.hasFlag(FWPS_STREAM_FLAG_RECEIVE_DISCONNECT | FWPS_STREAM_FLAG_SEND_DISCONNECT
                 | FWPS_STREAM_FLAG_RECEIVE_ABORT | FWPS_STREAM_FLAG_SEND_ABORT);
