@@ -203,6 +203,10 @@ final class TcpConnection {
         if ((flags & FLAG_RST) != 0) {
             if (state == State.SYN_SENT) {
                 if ((flags & FLAG_ACK) != 0 && ack == sndNxt) abort("WSAECONNREFUSED", false);
+            } else if (state == State.TIME_WAIT) {
+                // Both FINs were exchanged: a RST (the peer's answer to a late duplicate after it closed) ends the
+                // wait early without failing the application (RFC 1337's TIME-WAIT hazard; Windows' behaviour).
+                finish();
             } else if (diff(seq, rcvNxt) >= 0 && diff(seq, rcvNxt) < WINDOW) {
                 abort("WSAECONNRESET", false);
             }

@@ -13,7 +13,8 @@ import java.util.Set;
  * CALLOUT_TERMINATING; the stream callouts are conditional on flow). The string values and BusyThreshold go to the
  * stream callouts' {@code config:}. {@code examples/policies/samples/stmedit.yaml} is this output for the defaults.
  *
- * <p>Run: {@code java -cp <callouts jar> io.jwfp.callouts.samples.stmedit.StmeditPolicy [Key=Value ...] > p.yaml}.
+ * <p>Run: {@code java -cp <callouts jar> io.jwfp.callouts.samples.stmedit.StmeditPolicy [--packet] [Key=Value ...] > p.yaml}
+ * ({@code --packet}: {@link #packetYaml}).
  * Stateless.
  */
 public final class StmeditPolicy {
@@ -91,6 +92,42 @@ public final class StmeditPolicy {
         return y.toString();
     }
 
+    /**
+     * The policy for a shim without a stream layer (live traffic through NFQUEUE): the {@code stmedit-packet} callout
+     * at FWPM_LAYER_OUTBOUND_IPPACKET_V4/V6 and FWPM_LAYER_INBOUND_IPPACKET_V4/V6 in one sublayer of weight 0x40,
+     * filters without conditions (the IP packet layers have no port fields: the callout selects the connections by
+     * the Inspection* values itself). BusyThreshold does not apply (nothing is deferred: TCP's own window holds the
+     * sender back) and is refused.
+     */
+    public static String packetYaml(Map<String, ?> values) {
+        java.util.Set<String> keys = new java.util.HashSet<>(StmeditConfig.KEYS);
+        keys.remove(StmeditConfig.BUSY_THRESHOLD);
+        StmeditConfig c = StmeditConfig.parse(values, keys, "stmedit-packet policy");
+        Map<String, Object> cfg = new LinkedHashMap<>(c.asRegistryValues());
+        cfg.remove(StmeditConfig.BUSY_THRESHOLD);
+        StringBuilder y = new StringBuilder();
+        y.append("# Microsoft's stmedit sample for a shim without a stream layer (live traffic); see docs/samples/stmedit.md,\n");
+        y.append("# \"On live traffic\". Written by io.jwfp.callouts.samples.stmedit.StmeditPolicy.packetYaml.\n");
+        y.append("providers:\n  - name: stmedit\n    description: Stream Edit sample\n");
+        y.append("sublayers:\n");
+        sublayer(y, "stmedit-packet", OOB_SUBLAYER_WEIGHT, "TCP payload rewriting at the IP packet layers");
+        y.append("callouts:\n");
+        List<String[]> layers = List.of(new String[] {"out-V4", "FWPM_LAYER_OUTBOUND_IPPACKET_V4"},
+                new String[] {"in-V4", "FWPM_LAYER_INBOUND_IPPACKET_V4"},
+                new String[] {"out-V6", "FWPM_LAYER_OUTBOUND_IPPACKET_V6"},
+                new String[] {"in-V6", "FWPM_LAYER_INBOUND_IPPACKET_V6"});
+        for (String[] l : layers) callout(y, "stmedit-packet-" + l[0], l[1], "stmedit-packet", cfg);
+        y.append("filters:\n");
+        for (String[] l : layers) {
+            y.append("  - name: stmedit-packet-").append(l[0]).append('\n');
+            y.append("    layer: ").append(l[1]).append('\n');
+            y.append("    sublayer: stmedit-packet\n");
+            y.append("    action: CALLOUT_TERMINATING\n");
+            y.append("    callout: stmedit-packet-").append(l[0]).append('\n');
+        }
+        return y.toString();
+    }
+
     private static void sublayer(StringBuilder y, String name, int weight, String description) {
         y.append("  - name: ").append(name).append('\n');
         y.append("    weight: 0x").append(Integer.toHexString(weight)).append('\n');
@@ -125,6 +162,10 @@ public final class StmeditPolicy {
     public static void main(String[] args) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (String a : args) {
+            if (a.equals("--packet")) {
+                values.put(a, a);
+                continue;
+            }
             int eq = a.indexOf('=');
             if (eq <= 0) {
                 System.err.println("expected Key=Value, got '" + a + "' (keys: " + String.join(", ", StmeditConfig.KEYS) + ")");
@@ -132,8 +173,9 @@ public final class StmeditPolicy {
             }
             values.put(a.substring(0, eq), a.substring(eq + 1));
         }
+        boolean packet = values.remove("--packet") != null;
         try {
-            System.out.print(yaml(values));
+            System.out.print(packet ? packetYaml(values) : yaml(values));
         } catch (IllegalArgumentException e) {
             System.err.println("stmedit: " + e.getMessage());
             System.exit(2);
