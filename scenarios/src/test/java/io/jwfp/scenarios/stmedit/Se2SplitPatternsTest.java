@@ -19,8 +19,7 @@ class Se2SplitPatternsTest {
     @DisplayName("SE-2 'r', 'ai', 'ny' written 300 ms apart (no Nagle in the simulator): the server records 'sunny'")
     void splitPattern(IpVersion v) {
         StmeditSim s = new StmeditSim(v, Map.of());
-        TcpSocket l = s.listen(8888);
-        TcpSocket[] p = s.connect(l, 8888);
+        TcpSocket[] p = s.pair(8888);
         StringBuilder recorded = new StringBuilder();
         for (String part : new String[] {"r", "ai", "ny"}) {
             p[0].send(bytes(part));
@@ -37,8 +36,7 @@ class Se2SplitPatternsTest {
     @DisplayName("SE-2 'it will rain' then shutdown(SD_SEND): the server records exactly that, then EOF")
     void heldTailFlushedBeforeFin(IpVersion v) {
         StmeditSim s = new StmeditSim(v, Map.of());
-        TcpSocket l = s.listen(8888);
-        TcpSocket[] p = s.connect(l, 8888);
+        TcpSocket[] p = s.pair(8888);
         p[0].send(bytes("it will rain"));
         s.net.runFor(Duration.ofMillis(300));
         assertThat(text(p[1].recvAll())).as("'rain' may become 'rainy': held").isEqualTo("it will ");

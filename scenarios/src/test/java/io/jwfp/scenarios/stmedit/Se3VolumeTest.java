@@ -98,11 +98,9 @@ class Se3VolumeTest {
                 resets.incrementAndGet();
             }
         });
-        TcpSocket l = s.listen(8888);
-        TcpSocket[] p = s.connect(l, 8888);
+        TcpSocket[] p = s.pair(8888);
         long start = s.net.clock().nanos();
-        for (int off = 0; off < SIZE; off += 1 << 20) p[0].send(java.util.Arrays.copyOfRange(sent, off, off + (1 << 20)));
-        p[0].shutdownOutput();
+        StmeditSim.sendAll(p[0], sent);
         s.net.runUntilIdle();
         byte[] recorded = p[1].recvAll();
         assertThat(p[1].isEof()).isTrue();

@@ -64,13 +64,11 @@ class Se4BackPressureTest {
         StmeditSim s = new StmeditSim(v, Map.of());
         int size = 64 << 20;
         byte[] sent = noPattern(size, 5);
-        TcpSocket l = s.listen(8888);
-        TcpSocket[] p = s.connect(l, 8888);
+        TcpSocket[] p = s.pair(8888);
         Watch w = new Watch(s, p[1]);
         MessageDigest got = MessageDigest.getInstance("SHA-256");
         long received = 0;
-        for (int off = 0; off < size; off += 1 << 20) p[0].send(Arrays.copyOfRange(sent, off, off + (1 << 20)));
-        p[0].shutdownOutput();
+        StmeditSim.sendAll(p[0], sent);
         // The recorder reads as data comes (its socket buffer is not what is measured).
         while (!p[1].isEof()) {
             s.net.runFor(Duration.ofMillis(50));
@@ -107,11 +105,9 @@ class Se4BackPressureTest {
         StmeditSim s = new StmeditSim(v, Map.of());
         int size = 16 << 20;
         byte[] sent = noPattern(size, 6);
-        TcpSocket l = s.listen(8888);
-        TcpSocket[] p = s.connect(l, 8888);
+        TcpSocket[] p = s.pair(8888);
         Watch w = new Watch(s, p[1]);
-        for (int off = 0; off < size; off += 1 << 20) p[0].send(Arrays.copyOfRange(sent, off, off + (1 << 20)));
-        p[0].shutdownOutput();
+        StmeditSim.sendAll(p[0], sent);
         s.net.runFor(Duration.ofMillis(200));
         byte[] before = p[1].recvAll();
         assertThat(before.length).as("mid-transfer").isBetween(1, size - 1);

@@ -86,6 +86,19 @@ final class StmeditSim {
         return new TcpSocket[] {c, accepted};
     }
 
+    /** A listener on A:port and a connection to it from B: {client socket, accepted server socket}. */
+    TcpSocket[] pair(int port) {
+        return connect(listen(port), port);
+    }
+
+    /** B sends {@code data} in 1 MiB writes, then shuts down its send side. */
+    static void sendAll(TcpSocket s, byte[] data) {
+        for (int off = 0; off < data.length; off += 1 << 20) {
+            s.send(java.util.Arrays.copyOfRange(data, off, Math.min(data.length, off + (1 << 20))));
+        }
+        s.shutdownOutput();
+    }
+
     /** The run-time callout of a policy callout, by name (e.g. {@code stmedit-oob-stream-V4}). */
     FwpsCallout callout(String name) {
         return a.engine().callouts().byKey(PolicyParser.derivedKey("callout", name));

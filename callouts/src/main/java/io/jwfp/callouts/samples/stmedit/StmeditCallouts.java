@@ -29,89 +29,87 @@ public final class StmeditCallouts {
             StmeditConfig.BUSY_THRESHOLD);
     static final Set<String> INLINE_KEYS = Set.of(StmeditConfig.STRING_X, StmeditConfig.STRING_TO_REPLACE);
 
-    /** Base of the four providers: the kernel-less create refuses nothing and builds the callout without one. */
-    abstract static class Provider implements CalloutProvider {
-        @Override
-        public FwpsCallout create(UUID calloutKey, Map<String, Object> config) {
-            return create(calloutKey, config, null);
-        }
+    /** How a provider builds its callout from the engine's kernel and its (checked) configuration. */
+    @FunctionalInterface
+    interface Factory {
+        FwpsCallout create(UUID key, Map<String, Object> config, FwpsKernel kernel, String id);
     }
 
-    /** Set 1's flow-established callout. */
-    public static final class OobFlowEstablished extends Provider {
+    /** Base of the four providers: an id, a line of description, the keys it takes, and a factory. */
+    abstract static class Provider implements CalloutProvider {
+        private final String id;
+        private final String description;
+        private final Factory factory;
+
+        Provider(String id, String description, Factory factory) {
+            this.id = id;
+            this.description = description;
+            this.factory = factory;
+        }
+
         @Override
         public String id() {
-            return "stmedit-oob-flow-established";
+            return id;
         }
 
         @Override
         public String description() {
-            return "stmedit set 1: attach the out-of-band editor to chosen TCP flows (CONTINUE)";
+            return description;
+        }
+
+        @Override
+        public FwpsCallout create(UUID calloutKey, Map<String, Object> config) {
+            return create(calloutKey, config, null);
         }
 
         @Override
         public FwpsCallout create(UUID key, Map<String, Object> config, FwpsKernel kernel) {
-            StmeditConfig.parse(config, Set.of(), id());
-            return new FlowEstablishedCallout(StmeditDriver.of(kernel), StmeditDriver.CalloutSet.OUT_OF_BAND, kernel)
-                    .callout(key);
+            return factory.create(key, config, kernel, id);
+        }
+    }
+
+    private static Factory flowEstablished(StmeditDriver.CalloutSet set) {
+        return (key, config, kernel, id) -> {
+            StmeditConfig.parse(config, Set.of(), id);
+            return new FlowEstablishedCallout(StmeditDriver.of(kernel), set, kernel).callout(key);
+        };
+    }
+
+    /** Set 1's flow-established callout. */
+    public static final class OobFlowEstablished extends Provider {
+        public OobFlowEstablished() {
+            super("stmedit-oob-flow-established",
+                    "stmedit set 1: attach the out-of-band editor to chosen TCP flows (CONTINUE)",
+                    flowEstablished(StmeditDriver.CalloutSet.OUT_OF_BAND));
         }
     }
 
     /** Set 1's stream callout. */
     public static final class OobStream extends Provider {
-        @Override
-        public String id() {
-            return "stmedit-oob-stream";
-        }
-
-        @Override
-        public String description() {
-            return "stmedit set 1: out-of-band StringToFind->StringX editor with deferral above BusyThreshold";
-        }
-
-        @Override
-        public FwpsCallout create(UUID key, Map<String, Object> config, FwpsKernel kernel) {
-            StmeditConfig c = StmeditConfig.parse(config, OOB_KEYS, id());
-            return new OutOfBandEditor(StmeditDriver.of(kernel), kernel, c).callout(key);
+        public OobStream() {
+            super("stmedit-oob-stream",
+                    "stmedit set 1: out-of-band StringToFind->StringX editor with deferral above BusyThreshold",
+                    (key, config, kernel, id) -> new OutOfBandEditor(StmeditDriver.of(kernel), kernel,
+                            StmeditConfig.parse(config, OOB_KEYS, id)).callout(key));
         }
     }
 
     /** Set 2's flow-established callout. */
     public static final class InlineFlowEstablished extends Provider {
-        @Override
-        public String id() {
-            return "stmedit-inline-flow-established";
-        }
-
-        @Override
-        public String description() {
-            return "stmedit set 2: attach the inline editor to chosen TCP flows (CONTINUE)";
-        }
-
-        @Override
-        public FwpsCallout create(UUID key, Map<String, Object> config, FwpsKernel kernel) {
-            StmeditConfig.parse(config, Set.of(), id());
-            return new FlowEstablishedCallout(StmeditDriver.of(kernel), StmeditDriver.CalloutSet.INLINE, kernel)
-                    .callout(key);
+        public InlineFlowEstablished() {
+            super("stmedit-inline-flow-established",
+                    "stmedit set 2: attach the inline editor to chosen TCP flows (CONTINUE)",
+                    flowEstablished(StmeditDriver.CalloutSet.INLINE));
         }
     }
 
     /** Set 2's stream callout. */
     public static final class InlineStream extends Provider {
-        @Override
-        public String id() {
-            return "stmedit-inline-stream";
-        }
-
-        @Override
-        public String description() {
-            return "stmedit set 2: inline StringX->StringToReplace editor (exact permit/block counts, NEED_MORE_DATA)";
-        }
-
-        @Override
-        public FwpsCallout create(UUID key, Map<String, Object> config, FwpsKernel kernel) {
-            StmeditConfig c = StmeditConfig.parse(config, INLINE_KEYS, id());
-            return new InlineEditor(StmeditDriver.of(kernel), kernel, c).callout(key);
+        public InlineStream() {
+            super("stmedit-inline-stream",
+                    "stmedit set 2: inline StringX->StringToReplace editor (exact permit/block counts, NEED_MORE_DATA)",
+                    (key, config, kernel, id) -> new InlineEditor(StmeditDriver.of(kernel), kernel,
+                            StmeditConfig.parse(config, INLINE_KEYS, id)).callout(key));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.jwfp.callouts.samples.stmedit;
 
 import io.jwfp.engine.kernel.FwpsKernel;
 import io.jwfp.engine.layer.Layer;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +24,11 @@ final class StmeditDriver {
         INLINE
     }
 
-    private static final Map<FwpsKernel, StmeditDriver> BY_KERNEL = new WeakHashMap<>();
+    /**
+     * Drivers by engine. The values are weak too: a driver's callouts reference their kernel, and a strong value
+     * would keep its own weak key alive. The registered callouts keep the driver alive while they are in use.
+     */
+    private static final Map<FwpsKernel, WeakReference<StmeditDriver>> BY_KERNEL = new WeakHashMap<>();
 
     private final Map<String, StreamEditor> editors = new ConcurrentHashMap<>();
     /** Flow-context values: unique per engine, never 0. */
@@ -33,7 +38,13 @@ final class StmeditDriver {
     static StmeditDriver of(FwpsKernel kernel) {
         if (kernel == null) return new StmeditDriver();
         synchronized (BY_KERNEL) {
-            return BY_KERNEL.computeIfAbsent(kernel, k -> new StmeditDriver());
+            WeakReference<StmeditDriver> ref = BY_KERNEL.get(kernel);
+            StmeditDriver d = ref == null ? null : ref.get();
+            if (d == null) {
+                d = new StmeditDriver();
+                BY_KERNEL.put(kernel, new WeakReference<>(d));
+            }
+            return d;
         }
     }
 

@@ -22,6 +22,7 @@ import io.jwfp.packet.PacketParser;
 import io.jwfp.packet.ParsedPacket;
 import io.jwfp.packet.TcpView;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +55,9 @@ public final class PacketStreamEditor {
     final AtomicLong rewritten = new AtomicLong();
     final AtomicLong injectFailures = new AtomicLong();
 
-    private static final Map<FwpsKernel, Map<Map<String, Object>, PacketStreamEditor>> SHARED = new WeakHashMap<>();
+    /** Editors by engine and configuration; weak values, so an editor (which references its kernel) can go. */
+    private static final Map<FwpsKernel, Map<Map<String, Object>, WeakReference<PacketStreamEditor>>> SHARED =
+            new WeakHashMap<>();
 
     /**
      * The editor for {@code config} on an engine: the callouts at the outbound and inbound layers (and V4 and V6)
@@ -63,8 +66,15 @@ public final class PacketStreamEditor {
      */
     public static PacketStreamEditor shared(FwpsKernel kernel, StmeditConfig config) {
         synchronized (SHARED) {
-            return SHARED.computeIfAbsent(kernel, k -> new java.util.HashMap<>())
-                    .computeIfAbsent(config.asRegistryValues(), c -> new PacketStreamEditor(config, kernel));
+            Map<Map<String, Object>, WeakReference<PacketStreamEditor>> byConfig =
+                    SHARED.computeIfAbsent(kernel, k -> new java.util.HashMap<>());
+            WeakReference<PacketStreamEditor> ref = byConfig.get(config.asRegistryValues());
+            PacketStreamEditor e = ref == null ? null : ref.get();
+            if (e == null) {
+                e = new PacketStreamEditor(config, kernel);
+                byConfig.put(config.asRegistryValues(), new WeakReference<>(e));
+            }
+            return e;
         }
     }
 
