@@ -196,4 +196,52 @@ class TcpStreamRewriterProperties {
         Statistics.label("streams changed by the edit").collect(!Arrays.equals(edit.apply(fromA), fromA));
         assertThat(stats.get("closed")).isEqualTo(1L);
     }
+
+    @org.junit.jupiter.api.Test
+    void stopMidTransferStopsEditingButKeepsRenumberingUntilTheConnectionEnds() {
+        SimNetwork net = new SimNetwork(3);
+        SimHost a = net.addHost("A");
+        SimHost b = net.addHost("B");
+        net.link(a.addInterface("a0", "10.200.0.1/24"), b.addInterface("b0", "10.200.0.2/24"),
+                LinkOptions.DEFAULT.withLoss(0.01));
+        FwpmEngine session = a.bfe().openSession(FwpmSession.dynamic("stmedit-packet"));
+        PolicyApplier.apply(PolicyParser.parse("p.yaml", StmeditPolicy.packetYaml(Map.of("MultipleCallouts", 0))),
+                session, PolicyApplier.Mode.ADD);
+        net.trace().setRecording(false);
+        TcpSocket l = a.process(200, "/usr/bin/recorder", 1000).tcpSocket(IpVersion.V4);
+        l.bind(new InetSocketAddress(StmeditSim.addr("10.200.0.1"), 8888));
+        l.listen();
+        TcpSocket c = b.process(100, "/usr/bin/client", 1000).tcpSocket(IpVersion.V4);
+        c.connect(new InetSocketAddress(StmeditSim.addr("10.200.0.1"), 8888));
+        net.runUntilIdle();
+        TcpSocket sv = l.accept();
+        String line = "it is rainy today\n";
+        byte[] all = line.repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+        StmeditSim.sendAll(c, all);
+        var control = a.engine().callouts().byKey(PolicyParser.derivedKey("callout", "stmedit-packet-in-V4")).control();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        net.runFor(Duration.ofMillis(30));
+        got.writeBytes(sv.recvAll());
+        control.control("stop", Map.of());
+        while (!sv.isEof()) {
+            net.runFor(Duration.ofMillis(20));
+            got.writeBytes(sv.recvAll());
+            assertThat(net.clock().now()).isLessThan(Duration.ofMinutes(5));
+        }
+        String text = got.toString(StandardCharsets.US_ASCII);
+        int lastCloudy = text.lastIndexOf("cloudy"), firstRainy = text.indexOf("rainy");
+        assertThat(lastCloudy).as("edited before the stop").isPositive();
+        assertThat(firstRainy).as("unedited after it").isGreaterThan(lastCloudy);
+        assertThat(text.replace("cloudy", "rainy")).isEqualTo(new String(all, StandardCharsets.US_ASCII));
+        sv.close();
+        c.close();
+        net.runUntilIdle();
+        assertThat(c.error()).isNull();
+        assertThat(sv.error()).isNull();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stats = (Map<String, Object>) control.control("stats", Map.of());
+        assertThat(stats.get("stopping")).isEqualTo(true);
+        assertThat(stats.get("closed")).isEqualTo(stats.get("connections"));
+        session.close();
+    }
 }

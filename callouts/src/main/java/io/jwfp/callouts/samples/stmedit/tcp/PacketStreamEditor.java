@@ -83,11 +83,14 @@ public final class PacketStreamEditor {
         this.kernel = kernel;
     }
 
-    /** The edit of one direction's data, as the two sets chain it. */
+    /** Set by {@code stop}: no new connections, no more edits; existing connections keep being renumbered. */
+    private volatile boolean stopping;
+
+    /** The edit of one direction's data, as the two sets chain it; it stops editing when the callout stops. */
     StreamTransform transform() {
         StreamTransform t = new FindReplace(config.stringToFind(), config.stringX());
-        return config.multipleCallouts()
-                ? StreamTransform.chain(t, new FindReplace(config.stringX(), config.stringToReplace())) : t;
+        if (config.multipleCallouts()) t = StreamTransform.chain(t, new FindReplace(config.stringX(), config.stringToReplace()));
+        return StreamTransform.stoppable(t, () -> stopping);
     }
 
     public FwpsCallout callout(UUID key) {
@@ -174,7 +177,7 @@ public final class PacketStreamEditor {
         if (syn && (rw == null || rw.isClosed())) {
             rw = null;
             connections.remove(key);
-            if (selects(localPort, remotePort, outbound)) {
+            if (!stopping && selects(localPort, remotePort, outbound)) {
                 if (connections.size() >= MAX_CONNECTIONS) evict();
                 rw = new TcpStreamRewriter(transform(), transform());
                 connections.put(key, rw);
@@ -209,11 +212,19 @@ public final class PacketStreamEditor {
         }
     }
 
+    /**
+     * {@code stats}; {@code stop}: edit nothing more (held bytes go out unedited with the next data) and take no new
+     * connection, but keep renumbering the connections already edited — once lengths changed, their two ends count
+     * differently and would break without it. Stop, wait until {@code stats} shows every connection closed, then
+     * remove the policy.
+     */
     private Object control(String command, Map<String, Object> arguments) {
-        if (!command.equals("stats")) throw new IllegalArgumentException("unknown command '" + command + "' (expected: stats)");
+        if (command.equals("stop")) stopping = true;
+        else if (!command.equals("stats")) throw new IllegalArgumentException("unknown command '" + command + "' (expected: stats, stop)");
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stopping", stopping);
         synchronized (this) {
-            m.put("connections", connections.size());
+            m.put("connections", (long) connections.size());
             long closed = connections.values().stream().filter(TcpStreamRewriter::isClosed).count();
             m.put("closed", closed);
             Map<String, Long> sum = new java.util.TreeMap<>();

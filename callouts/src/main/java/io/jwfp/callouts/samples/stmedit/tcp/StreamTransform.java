@@ -28,6 +28,31 @@ public interface StreamTransform {
         };
     }
 
+    /**
+     * {@code inner} until {@code stopped} says otherwise; from then on what {@code inner} held comes out first and
+     * every later byte passes unedited. How a rewriter stops editing a connection it must keep renumbering.
+     */
+    static StreamTransform stoppable(StreamTransform inner, java.util.function.BooleanSupplier stopped) {
+        return new StreamTransform() {
+            private boolean passing;
+
+            @Override
+            public byte[] push(byte[] data, int off, int len) {
+                if (!passing && !stopped.getAsBoolean()) return inner.push(data, off, len);
+                byte[] held = passing ? new byte[0] : inner.finish();
+                passing = true;
+                byte[] r = java.util.Arrays.copyOf(held, held.length + len);
+                System.arraycopy(data, off, r, held.length, len);
+                return r;
+            }
+
+            @Override
+            public byte[] finish() {
+                return passing ? new byte[0] : inner.finish();
+            }
+        };
+    }
+
     /** {@code first}'s output fed to {@code second} (stmedit's two chained sets). */
     static StreamTransform chain(StreamTransform first, StreamTransform second) {
         return new StreamTransform() {

@@ -230,4 +230,14 @@ class TcpStreamRewriterTest {
             assertThat(new String(x) + new String(y) + new String(z)).isEqualTo(new String(whole));
         }
     }
+
+    @Test
+    void aStoppedTransformHandsOnWhatItHeldThenPassesEverything() {
+        boolean[] stopped = {false};
+        StreamTransform t = StreamTransform.stoppable(new FindReplace(bytes("rainy"), bytes("sun")), () -> stopped[0]);
+        assertThat(new String(t.push(bytes("a rainy rai"), 0, 11))).isEqualTo("a sun ");
+        stopped[0] = true;
+        assertThat(new String(t.push(bytes("ny rainy"), 0, 8))).isEqualTo("rainy rainy");
+        assertThat(t.finish()).isEmpty();
+    }
 }
