@@ -140,6 +140,22 @@ public interface FwpsKernel {
     /** FwpsStreamContinue0: resumes inbound indications of a flow deferred with FWPS_STREAM_ACTION_DEFER. */
     NtStatus streamContinue(long flowId, int calloutId, int layerId, int streamFlags);
 
+    // ------------------------------------------------------------------ work items
+
+    /**
+     * IoQueueWorkItem / ExQueueWorkItem: runs {@code work} later, outside the current classification, on a system
+     * worker. A callout that processes data out of band (it blocks the original and injects later, like the
+     * stmedit sample's worker threads) queues its work here so that it runs the same way on every shim: on the
+     * simulated network as a simulation event after the ones already due, on a live shim on a worker thread. No
+     * order is promised between two work items; a callout that needs one keeps its own queue and drains it from
+     * one work item at a time.
+     *
+     * <p>The default runs {@code work} on a new virtual thread; shims override it.
+     */
+    default void queueWorkItem(Runnable work) {
+        Thread.ofVirtual().name("jwfp-work-item").start(work);
+    }
+
     // ------------------------------------------------------------------ flow contexts
 
     /**
@@ -188,23 +204,6 @@ public interface FwpsKernel {
      * classifies again (the callout is called anew).
      */
     void completeClassify(ClassifyHandle classifyHandle, int flags, FwpsClassifyOut classifyOut);
-
-    // ------------------------------------------------------------------ work items (out-of-band processing)
-
-    /**
-     * IoQueueWorkItem (a system worker thread): runs {@code workItem} later, outside any classification — where an
-     * out-of-band callout (inspect's worker, ddproxy's) completes pended operations and injects held packets. Returns
-     * at once; work items may run in any order relative to each other and concurrently with classifications, so a
-     * callout that needs order keeps its own queue and drains it from the work item.
-     *
-     * <p>Shims that run callouts on their own threads (live traffic) inherit this default, a virtual thread per work
-     * item. The simulated network overrides it with an event on its clock, so a run stays deterministic and
-     * single-threaded.
-     */
-    default void queueWorkItem(Runnable workItem) {
-        java.util.Objects.requireNonNull(workItem, "workItem");
-        Thread.ofVirtual().name("jwfp-work-item").start(workItem);
-    }
 
     // ------------------------------------------------------------------ redirection
 

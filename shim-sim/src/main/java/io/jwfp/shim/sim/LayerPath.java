@@ -1,5 +1,7 @@
 package io.jwfp.shim.sim;
 
+import io.jwfp.engine.kernel.FwpsStreamCalloutIoPacket;
+
 import static io.jwfp.engine.layer.Conditions.*;
 import static io.jwfp.engine.layer.Layer.*;
 
@@ -72,13 +74,28 @@ final class LayerPath {
         ctx.finish();
         if (saved >= 0) moveTo(pkt, saved);
         boolean injected = pkt != null && pkt.nbl.injectionTag() instanceof SimKernel.InjectionTag;
+        String summary = f.summary != null ? f.summary : pkt != null ? pkt.summary() : null;
+        if (data instanceof FwpsStreamCalloutIoPacket) summary = summary + streamAnswerText(StreamChannel.answer(ind));
         host.network().trace().classification(host.network().clock().nanos(), host.name(),
                 f.event != null ? f.event : pkt != null ? pkt.label() : "-", layer, f.direction, r.action(),
                 r.filterId(), r.decidingFilter() == null ? null : r.decidingFilter().name(), r.isAbsorbed(),
                 (f.flags & ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE) != 0, injected,
                 (f.flags & ConditionFlags.FWP_CONDITION_FLAG_IS_LOOPBACK) != 0, pkt == null ? 0 : pkt.id,
-                f.summary != null ? f.summary : pkt != null ? pkt.summary() : null);
+                summary);
         return ind;
+    }
+
+    /** The stream action a callout asked for, for the trace ({@code " DEFER"}, {@code " NEED_MORE_DATA(+5)"}). */
+    private static String streamAnswerText(long[] answer) {
+        if (answer == null) return "";
+        return switch ((int) answer[0]) {
+            case FwpsStreamCalloutIoPacket.FWPS_STREAM_ACTION_NONE -> " enforced=" + answer[1];
+            case FwpsStreamCalloutIoPacket.FWPS_STREAM_ACTION_ALLOW_CONNECTION -> " ALLOW_CONNECTION";
+            case FwpsStreamCalloutIoPacket.FWPS_STREAM_ACTION_NEED_MORE_DATA -> " NEED_MORE_DATA(+" + answer[2] + ")";
+            case FwpsStreamCalloutIoPacket.FWPS_STREAM_ACTION_DROP_CONNECTION -> " DROP_CONNECTION";
+            case FwpsStreamCalloutIoPacket.FWPS_STREAM_ACTION_DEFER -> " DEFER";
+            default -> " action=" + answer[0];
+        };
     }
 
     /**

@@ -125,6 +125,14 @@ public final class SimHost {
         return kernel;
     }
 
+    /**
+     * How long a work item queued with {@link FwpsKernel#queueWorkItem} waits before it runs (default zero: after
+     * the events already due). A positive delay models a worker that is slower than the network.
+     */
+    public void setWorkItemDelay(java.time.Duration delay) {
+        kernel.workItemDelayNanos = delay.toNanos();
+    }
+
     SimKernel simKernel() {
         return kernel;
     }

@@ -275,6 +275,17 @@ final class SimKernel implements FwpsKernel {
         return NtStatus.STATUS_SUCCESS;
     }
 
+    // ---------------------------------------------------------------- work items
+
+    /** The simulated time a work item waits before it runs (see {@link SimHost#setWorkItemDelay}). */
+    long workItemDelayNanos;
+
+    /** Work items run as simulation events on the simulation's thread, after the events already due. */
+    @Override
+    public void queueWorkItem(Runnable work) {
+        host.network().clock().scheduleNanos(workItemDelayNanos, work);
+    }
+
     // ---------------------------------------------------------------- flow contexts
 
     @Override
@@ -365,15 +376,6 @@ final class SimKernel implements FwpsKernel {
         var cont = ind.onClassifyComplete;
         ind.onClassifyComplete = null;
         host.network().clock().scheduleNanos(0, () -> cont.accept(a));
-    }
-
-    // ---------------------------------------------------------------- work items
-
-    /** A work item is an event at the current simulated time: it runs after everything already due now. */
-    @Override
-    public void queueWorkItem(Runnable workItem) {
-        java.util.Objects.requireNonNull(workItem, "workItem");
-        host.network().clock().scheduleNanos(0, workItem);
     }
 
     // ---------------------------------------------------------------- redirection

@@ -36,6 +36,8 @@ final class StreamChannel {
     private final boolean inbound;
     private final Map<Integer, Band> bands = new TreeMap<>();
     boolean deferred;
+    /** The next indication is the first after FwpsStreamContinue0 (the trace says so). */
+    private boolean continued;
     private boolean allowAll;
 
     StreamChannel(TcpConnection conn, boolean inbound) {
@@ -56,10 +58,25 @@ final class StreamChannel {
         process(b);
     }
 
-    /** FwpsStreamContinue0. */
+    /** FwpsStreamContinue0: indicates what was held; inbound, the receive window opens again. */
     void resume() {
+        if (!deferred) return;
         deferred = false;
+        continued = true;
         for (Band b : bands.values().toArray(new Band[0])) process(b);
+        if (inbound) conn.windowMaybeOpened();
+    }
+
+    /** Bytes waiting here for a decision (deferred, or held for NEED_MORE_DATA). */
+    long heldBytes() {
+        long n = 0;
+        for (Band b : bands.values()) n += b.buf.size();
+        return n;
+    }
+
+    /** True while the stream is deferred (FWPS_STREAM_ACTION_DEFER until FwpsStreamContinue0). */
+    boolean isDeferred() {
+        return deferred;
     }
 
     private void process(Band b) {
@@ -84,7 +101,10 @@ final class StreamChannel {
             FwpsStreamData sd = new FwpsStreamData(flags, len == 0 ? null : NetBufferList.wrap(data.clone()), len);
             FwpsStreamCalloutIoPacket io = new FwpsStreamCalloutIoPacket(sd);
             Layer layer = LayerPath.v(Layer.FWPM_LAYER_STREAM_V4, conn.version());
-            Indication ind = conn.host.path().classify(layer, conn.streamFacts(inbound, b.fin, len), null, io, b.below);
+            Facts facts = conn.streamFacts(inbound, b.fin, len);
+            if (continued) facts.summary += " (continued)";
+            continued = false;
+            Indication ind = conn.host.path().classify(layer, facts, null, io, b.below);
             long[] answer = answer(ind);
             int action = answer == null ? FWPS_STREAM_ACTION_NONE : (int) answer[0];
             if (action == FWPS_STREAM_ACTION_NEED_MORE_DATA && !b.fin) {
@@ -120,7 +140,7 @@ final class StreamChannel {
     }
 
     /** The deciding callout's answer; else the first callout's that asked for a stream action. */
-    private static long[] answer(Indication ind) {
+    static long[] answer(Indication ind) {
         long[] a = ind.streamAnswers.get(ind.result.filterId());
         if (a != null && ind.result.filterId() != 0) return a;
         for (long[] x : ind.streamAnswers.values()) if (x[0] != FWPS_STREAM_ACTION_NONE) return x;

@@ -50,9 +50,15 @@ final class TcpConnection {
     private long irs;
     private int mss;
     private final ByteArrayOutputStream unacked = new ByteArrayOutputStream();
-    /** Unacknowledged and unsent bytes: {@code sendBuf[sendStart..]} starts at sndUna (an index, not a copy per ACK). */
-    private byte[] sendBuf = new byte[0];
-    private int sendStart;
+    /** Bytes from sndUna on: sent but unacknowledged, then not yet sent. */
+    private final ByteQueue sendBuf = new ByteQueue();
+    /** The highest sequence number sent so far (a data segment below it is a retransmission). */
+    private long sndMax;
+    /** The window last advertised to the peer. */
+    private int lastAdvertised = WINDOW;
+    long segmentsSent;
+    long segmentsRetransmitted;
+    long windowProbes;
     private boolean finQueued;
     private boolean finSent;
     private long finSeq;
@@ -162,6 +168,7 @@ final class TcpConnection {
         iss = host.network().random().nextLong(1L << 32);
         sndUna = iss;
         sndNxt = add(iss, 1);
+        sndMax = sndNxt;
         state = State.SYN_SENT;
         emit(FLAG_SYN, iss, 0, new byte[0], List.of(new TcpOption.Mss(mss)));
         arm();
@@ -175,6 +182,7 @@ final class TcpConnection {
         iss = host.network().random().nextLong(1L << 32);
         sndUna = iss;
         sndNxt = add(iss, 1);
+        sndMax = sndNxt;
         state = State.SYN_RCVD;
         emit(FLAG_SYN | FLAG_ACK, iss, rcvNxt, new byte[0], List.of(new TcpOption.Mss(mss)));
         arm();
@@ -195,6 +203,10 @@ final class TcpConnection {
         if ((flags & FLAG_RST) != 0) {
             if (state == State.SYN_SENT) {
                 if ((flags & FLAG_ACK) != 0 && ack == sndNxt) abort("WSAECONNREFUSED", false);
+            } else if (state == State.TIME_WAIT) {
+                // Both FINs were exchanged: a RST (the peer's answer to a late duplicate after it closed) ends the
+                // wait early without failing the application (RFC 1337's TIME-WAIT hazard; Windows' behaviour).
+                finish();
             } else if (diff(seq, rcvNxt) >= 0 && diff(seq, rcvNxt) < WINDOW) {
                 abort("WSAECONNRESET", false);
             }
@@ -264,8 +276,8 @@ final class TcpConnection {
         sndWnd = window;
         if (diff(ack, sndUna) <= 0 || diff(ack, sndNxt) > 0) return;
         int acked = diff(ack, sndUna);
-        int dataAcked = Math.min(acked, sendBuf.length - sendStart);
-        sendStart += dataAcked;
+        int dataAcked = Math.min(acked, sendBuf.length());
+        sendBuf.drop(dataAcked);
         boolean finAcked = finSent && ack == add(finSeq, 1);
         sndUna = ack;
         retries = 0;
@@ -348,11 +360,7 @@ final class TcpConnection {
 
     /** Permitted outbound stream data. */
     void appendSend(byte[] data) {
-        int kept = sendBuf.length - sendStart;
-        byte[] n = Arrays.copyOfRange(sendBuf, sendStart, sendStart + kept + data.length);
-        System.arraycopy(data, 0, n, kept, data.length);
-        sendBuf = n;
-        sendStart = 0;
+        sendBuf.append(data);
         output();
     }
 
@@ -377,15 +385,21 @@ final class TcpConnection {
         while (true) {
             long dataEnd = finSent ? add(sndNxt, -1) : sndNxt;
             int sent = diff(dataEnd, sndUna);
-            int unsent = sendBuf.length - sendStart - sent;
+            int unsent = sendBuf.length() - sent;
             int inflight = diff(sndNxt, sndUna);
             if (unsent > 0 && inflight < sndWnd && !finSent) {
                 int n = Math.min(Math.min(mss, unsent), sndWnd - inflight);
-                emit(FLAG_ACK | FLAG_PSH, dataEnd, rcvNxt, Arrays.copyOfRange(sendBuf, sendStart + sent, sendStart + sent + n),
-                        List.of());
+                segmentsSent++;
+                if (diff(dataEnd, sndMax) < 0) segmentsRetransmitted++;
+                emit(FLAG_ACK | FLAG_PSH, dataEnd, rcvNxt, sendBuf.copy(sent, n), List.of());
                 sndNxt = add(sndNxt, n);
+                if (diff(sndNxt, sndMax) > 0) sndMax = sndNxt;
                 arm();
                 continue;
+            }
+            if (unsent > 0 && sndWnd == 0 && inflight == 0 && !finSent) {
+                arm(); // the persist timer: probe the zero window in case the window update is lost
+                return;
             }
             if (finQueued && !finSent && unsent == 0) {
                 finSeq = sndNxt;
@@ -398,13 +412,29 @@ final class TcpConnection {
         }
     }
 
+    /**
+     * The window to advertise: the fixed buffer less what the inbound stream layer holds (a callout deferred the
+     * stream or asked for more data), so a deferred flow closes the peer's window as a full receive buffer would.
+     */
+    int receiveWindow() {
+        return (int) Math.max(0, WINDOW - in.heldBytes());
+    }
+
+    /** The inbound stream layer released held data: tell the peer once the window has opened noticeably. */
+    void windowMaybeOpened() {
+        if (state == State.CLOSED || state == State.SYN_SENT || state == State.SYN_RCVD) return;
+        int w = receiveWindow();
+        if (w - lastAdvertised >= Math.min(mss, WINDOW / 2) || (lastAdvertised == 0 && w > 0)) ackNow();
+    }
+
     private void ackNow() {
         emit(FLAG_ACK, sndNxt, rcvNxt, new byte[0], List.of());
     }
 
     private void emit(int flags, long seq, long ack, byte[] payload, List<TcpOption> options) {
+        lastAdvertised = receiveWindow();
         TcpHeader h = new TcpHeader(local.getPort(), remote.getPort(), seq, (flags & FLAG_ACK) != 0 ? ack : 0, flags,
-                WINDOW, 0, options);
+                lastAdvertised, 0, options);
         byte[] ip = Packets.tcp(local.getAddress(), remote.getAddress(), h, payload);
         SimPacket pkt = SimPacket.ofIp(ip, host.network().nextPacketId());
         host.transportSend(pkt, socket, flow);
@@ -444,6 +474,17 @@ final class TcpConnection {
             case SYN_SENT -> emit(FLAG_SYN, iss, 0, new byte[0], List.of(new TcpOption.Mss(mss)));
             case SYN_RCVD -> emit(FLAG_SYN | FLAG_ACK, iss, rcvNxt, new byte[0], List.of(new TcpOption.Mss(mss)));
             default -> {
+                if (sndWnd == 0 && sndNxt == sndUna && !finSent && sendBuf.length() > 0) {
+                    // Zero-window probe (RFC 9293 §3.8.6.1): one byte beyond the window; the peer answers with
+                    // its current window. Probing does not count as a retry.
+                    retries--;
+                    windowProbes++;
+                    segmentsSent++;
+                    emit(FLAG_ACK | FLAG_PSH, sndNxt, rcvNxt, sendBuf.copy(0, 1), List.of());
+                    sndNxt = add(sndNxt, 1);
+                    if (diff(sndNxt, sndMax) > 0) sndMax = sndNxt;
+                    break;
+                }
                 // Go back N: everything unacknowledged goes again.
                 sndNxt = sndUna;
                 finSent = false;
@@ -482,6 +523,42 @@ final class TcpConnection {
         host.endpointClosure(socket, remote, () -> {
             if (state == State.CLOSED) host.resourceRelease(socket);
         });
+    }
+
+    /**
+     * The bytes from sndUna on, in one array with a moving start: appending and dropping acknowledged bytes cost
+     * what they move, not the whole buffer (a 64 MiB send must not copy 64 MiB per ACK).
+     */
+    static final class ByteQueue {
+        private byte[] buf = new byte[4096];
+        private int start;
+        private int end;
+
+        int length() {
+            return end - start;
+        }
+
+        void append(byte[] data) {
+            if (end + data.length > buf.length) {
+                int len = length();
+                byte[] n = len + data.length > buf.length / 2 ? new byte[Math.max(buf.length * 2, len + data.length)] : buf;
+                System.arraycopy(buf, start, n, 0, len);
+                buf = n;
+                start = 0;
+                end = len;
+            }
+            System.arraycopy(data, 0, buf, end, data.length);
+            end += data.length;
+        }
+
+        void drop(int n) {
+            start += n;
+            if (start == end) start = end = 0;
+        }
+
+        byte[] copy(int from, int n) {
+            return Arrays.copyOfRange(buf, start + from, start + from + n);
+        }
     }
 
     /** Facts for a stream-layer classification of this connection. */

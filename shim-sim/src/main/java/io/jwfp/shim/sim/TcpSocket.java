@@ -270,6 +270,31 @@ public final class TcpSocket extends Endpoint {
                 && conn.state != TcpConnection.State.CLOSED;
     }
 
+    /** Data segments this socket's connection sent, retransmissions and window probes included (ss -ti's segs_out). */
+    public long segmentsSent() {
+        return conn == null ? 0 : conn.segmentsSent;
+    }
+
+    /** Data segments sent again after a timeout (ss -ti's retrans). */
+    public long segmentsRetransmitted() {
+        return conn == null ? 0 : conn.segmentsRetransmitted;
+    }
+
+    /** Zero-window probes sent (the peer's stream layer held the data and closed its window). */
+    public long windowProbes() {
+        return conn == null ? 0 : conn.windowProbes;
+    }
+
+    /** Inbound bytes the stream layer holds for this connection (deferred, or waiting for more data). */
+    public long streamLayerHeldBytes() {
+        return conn == null ? 0 : conn.in.heldBytes();
+    }
+
+    /** The receive window this socket's connection would advertise now. */
+    public int advertisedWindow() {
+        return conn == null ? 0 : conn.receiveWindow();
+    }
+
     /** The peer, once connecting or accepted. */
     public InetSocketAddress remoteAddress() {
         return remote;

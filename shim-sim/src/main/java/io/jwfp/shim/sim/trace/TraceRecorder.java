@@ -34,8 +34,18 @@ public final class TraceRecorder {
         return t;
     }
 
+    private boolean recording = true;
+
+    /**
+     * Whether entries are kept ({@link #entries()}); listeners are called either way. Turn it off for long
+     * transfers whose millions of classifications nobody reads back.
+     */
+    public void setRecording(boolean on) {
+        recording = on;
+    }
+
     private void add(TraceEntry e) {
-        entries.add(e);
+        if (recording) entries.add(e);
         for (Consumer<TraceEntry> l : listeners) l.accept(e);
     }
 
