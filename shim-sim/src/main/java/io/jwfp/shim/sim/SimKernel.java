@@ -264,6 +264,34 @@ final class SimKernel implements FwpsKernel {
     }
 
     @Override
+    public NtStatus injectMacSendAsync(InjectionHandle h, Object injectionContext, int flags, int layerId,
+                                       int interfaceIndex, int ndisPortNumber, NetBufferList nbl,
+                                       FwpsInjectCompleteFn completionFn, Object completionContext) {
+        SimInterface iface = host.interfaceByIndex(interfaceIndex);
+        if (iface == null || iface.isLoopback() || layerId != Layer.FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET.layerId()) {
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        return queue(h, nbl, () -> host.macSendInjected(nbl, iface), completionFn, completionContext);
+    }
+
+    @Override
+    public NtStatus injectMacReceiveAsync(InjectionHandle h, Object injectionContext, int flags, int layerId,
+                                          int interfaceIndex, int ndisPortNumber, NetBufferList nbl,
+                                          FwpsInjectCompleteFn completionFn, Object completionContext) {
+        SimInterface iface = host.interfaceByIndex(interfaceIndex);
+        if (iface == null || iface.isLoopback() || layerId != Layer.FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET.layerId()) {
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        return queue(h, nbl, () -> host.macReceiveInjected(nbl, iface), completionFn, completionContext);
+    }
+
+    /** Runs the work item as an event right after the current one: out of band, but deterministic. */
+    @Override
+    public void queueWorkItem(Runnable routine) {
+        host.network().clock().scheduleNanos(0, routine);
+    }
+
+    @Override
     public NtStatus streamInjectAsync(InjectionHandle h, Object injectionContext, int flags, long flowId,
                                       int calloutId, int layerId, int streamFlags, NetBufferList nbl,
                                       long dataLength, FwpsInjectCompleteFn completionFn, Object completionContext) {
