@@ -190,7 +190,10 @@ public final class DdProxy {
             int compartment = meta.compartmentId;
             k.queueWorkItem(() -> sendRedirected(k, injector, fc, copies, remote, endpoint, scope, compartment));
         } else {
-            int headers = meta.ipHeaderSize + meta.transportHeaderSize;
+            // Inbound the data starts after the UDP header, but at the ICMP header for ICMP (the stack has already
+            // moved back over it: the sample detects the same thing).
+            boolean icmp = fc.protocol() == IpProtocol.ICMP || fc.protocol() == IpProtocol.ICMPV6;
+            int headers = meta.ipHeaderSize + (icmp ? 0 : meta.transportHeaderSize);
             int ifIndex = Incoming.interfaceIndex(in), subIf = Incoming.subInterfaceIndex(in);
             int compartment = meta.compartmentId;
             k.queueWorkItem(() -> receiveRewritten(k, injector, fc, copies, headers, ifIndex, subIf, compartment));
