@@ -308,14 +308,7 @@ class DdProxyScenariosTest {
                 {"InspectUdp: 1", "InspectUdp: 2", "InspectUdp: 2 is out of range"},
                 {"NewDestinationPort: 5002", "NewDestinationPort: 70000", "NewDestinationPort: 70000 is out of range"},
         };
-        for (String[] c : cases) {
-            Nets.T3 t = Nets.t3(1);
-            assertThatThrownBy(() -> t.a().host().applyPolicy(SamplePolicies.load("ddproxy.yaml", x -> {
-                assertThat(x).contains(c[0]);
-                return x.replace(c[0], c[1]);
-            }))).as(c[2]).isInstanceOf(PolicyException.class).hasMessageContaining(c[2]);
-            assertThat(t.a().host().engine().state().layer(FWPM_LAYER_DATAGRAM_DATA_V4)).isNull();
-        }
+        SamplePolicies.assertRefused("ddproxy.yaml", FWPM_LAYER_DATAGRAM_DATA_V4, cases);
         // The seed's exact case: InspectUdp=1, ports 5001/5001, no new address (and so no address pair).
         Nets.T3 t = Nets.t3(1);
         assertThatThrownBy(() -> t.a().host().applyPolicy(SamplePolicies.load("ddproxy.yaml", x -> x

@@ -48,4 +48,20 @@ public final class SamplePolicies {
         int end = text.indexOf("\n  - name: ", at + 1);
         return text.substring(0, at) + (end < 0 ? "" : text.substring(end + 1));
     }
+
+    /**
+     * Asserts that each edit of a shipped policy ({@code {find, replace, expected message part}}) makes applying it
+     * fail with a {@link io.jwfp.policy.PolicyException} whose message has the part, and that nothing of the policy
+     * is left at {@code layer} (one transaction: all or nothing).
+     */
+    public static void assertRefused(String file, io.jwfp.engine.layer.Layer layer, String[][] cases) {
+        for (String[] c : cases) {
+            io.jwfp.shim.sim.SimHost h = new io.jwfp.shim.sim.SimNetwork(1).addHost("h");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.applyPolicy(load(file, x -> {
+                org.assertj.core.api.Assertions.assertThat(x).as("the text to edit").contains(c[0]);
+                return x.replace(c[0], c[1]);
+            }))).as(c[2]).isInstanceOf(io.jwfp.policy.PolicyException.class).hasMessageContaining(c[2]);
+            org.assertj.core.api.Assertions.assertThat(h.engine().state().layer(layer)).isNull();
+        }
+    }
 }

@@ -341,14 +341,7 @@ class PortForwardScenariosTest {
                 {"Protocol: both", "Protocl: both", "Protocl: unknown key"},
                 {"ListenAddress: 10.200.0.2", "ListenAddress: server.example", "ListenAddress: 'server.example' is not an IPv4 or IPv6 address"},
         };
-        for (String[] c : cases) {
-            Nets.T2 t = Nets.t2(5);
-            assertThatThrownBy(() -> t.b().host().applyPolicy(SamplePolicies.load("port-forward.yaml", x -> {
-                assertThat(x).contains(c[0]);
-                return x.replace(c[0], c[1]);
-            }))).as(c[1]).isInstanceOf(PolicyException.class).hasMessageContaining(c[2]);
-            assertThat(t.b().host().engine().state().layer(FWPM_LAYER_INBOUND_IPPACKET_V4)).isNull();
-        }
+        SamplePolicies.assertRefused("port-forward.yaml", FWPM_LAYER_INBOUND_IPPACKET_V4, cases);
         Nets.T2 t = Nets.t2(5);
         assertThatThrownBy(() -> t.b().host().applyPolicy(SamplePolicies.load("port-forward.yaml",
                 x -> x.replace("layer: FWPM_LAYER_OUTBOUND_IPPACKET_V4\n    implementation", "layer: FWPM_LAYER_OUTBOUND_IPPACKET_V6\n    implementation")

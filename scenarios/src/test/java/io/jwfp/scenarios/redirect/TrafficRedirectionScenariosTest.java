@@ -366,14 +366,7 @@ class TrafficRedirectionScenariosTest {
                         "LocalEthernetAddress: MAC rewrites happen with the local address rewrite"},
                 {"RemoteEthernetAddress: 00-00-00-00-00-00", "RemoteEthernetAddress: 02:00:00:00:00", "RemoteEthernetAddress: '02:00:00:00:00' is not a MAC address"},
         };
-        for (String[] c : cases) {
-            Nets.T3 t = Nets.t3(1);
-            assertThatThrownBy(() -> t.a().host().applyPolicy(SamplePolicies.load("traffic-redirection.yaml", x -> {
-                assertThat(x).contains(c[0]);
-                return x.replace(c[0], c[1]);
-            }))).as(c[2]).isInstanceOf(PolicyException.class).hasMessageContaining(c[2]);
-            assertThat(t.a().host().engine().state().layer(FWPM_LAYER_OUTBOUND_IPPACKET_V4)).isNull();
-        }
+        SamplePolicies.assertRefused("traffic-redirection.yaml", FWPM_LAYER_OUTBOUND_IPPACKET_V4, cases);
     }
 
 }

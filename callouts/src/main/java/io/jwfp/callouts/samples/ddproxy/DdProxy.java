@@ -161,20 +161,11 @@ public final class DdProxy {
     /** The classifyFn at FWPM_LAYER_DATAGRAM_DATA_V4/V6, called only for flows carrying a context. */
     void classifyData(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object layerData, ClassifyContext ctx,
                       long flowContext, FwpsClassifyOut out) {
-        if (!out.canWrite()) return;
-        FwpsKernel k = ctx.kernel();
-        NetBufferList nbl = (NetBufferList) layerData;
         IpVersion v = in.layer().ipVersion();
         Injector injector = injectors[index(v)];
-        if (k == null || nbl == null) {
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
-        if (injector.ownInjection(k, nbl)) {
-            ownInjectionsSeen.incrementAndGet();
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
+        FwpsKernel k = injector.begin(ctx, layerData, out, ownInjectionsSeen);
+        if (k == null) return;
+        NetBufferList nbl = (NetBufferList) layerData;
         FlowContext fc = contexts.get(flowContext);
         boolean outbound = Incoming.value(in, Conditions.FWPM_CONDITION_DIRECTION) == ConditionFlags.FWP_DIRECTION_OUTBOUND;
         if (fc == null || (outbound ? fc.tag() != Tag.ORIGINAL : fc.tag() != Tag.PROXY)) {

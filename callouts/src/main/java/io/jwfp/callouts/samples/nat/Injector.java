@@ -1,11 +1,15 @@
 package io.jwfp.callouts.samples.nat;
 
+import io.jwfp.engine.callout.ClassifyContext;
+import io.jwfp.engine.callout.FwpsClassifyOut;
 import io.jwfp.engine.kernel.AddressFamily;
 import io.jwfp.engine.kernel.FwpsKernel;
 import io.jwfp.engine.kernel.FwpsPacketInjectionState;
 import io.jwfp.engine.kernel.InjectionHandle;
 import io.jwfp.packet.NetBufferList;
+import io.jwfp.engine.model.ActionType;
 import java.lang.ref.WeakReference;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A callout's injection handle, created on first use from the kernel its classify runs with (the kernel may not exist
@@ -45,6 +49,26 @@ public final class Injector {
         FwpsPacketInjectionState s = k.queryPacketInjectionState(h, nbl);
         return s == FwpsPacketInjectionState.FWPS_PACKET_INJECTED_BY_SELF
                 || s == FwpsPacketInjectionState.FWPS_PACKET_PREVIOUSLY_INJECTED_BY_SELF;
+    }
+
+    /**
+     * The start every injecting classify shares: without the write right, return without a word; without a kernel
+     * (e.g. {@code jwfp explain}) or data, and for the callout's own injections (the loop guard, counted in
+     * {@code ownSeen}), permit. Returns the kernel to go on with, or null when the classify is over.
+     */
+    public FwpsKernel begin(ClassifyContext ctx, Object layerData, FwpsClassifyOut out, AtomicLong ownSeen) {
+        if (!out.canWrite()) return null;
+        FwpsKernel k = ctx.kernel();
+        if (k == null || !(layerData instanceof NetBufferList nbl)) {
+            out.actionType = ActionType.FWP_ACTION_PERMIT; // nothing to inject with: leave the packet alone
+            return null;
+        }
+        if (ownInjection(k, nbl)) {
+            ownSeen.incrementAndGet();
+            out.actionType = ActionType.FWP_ACTION_PERMIT;
+            return null;
+        }
+        return k;
     }
 
     /**

@@ -42,35 +42,9 @@ public record NatAddress(InetAddress inet, int v4, long hi, long lo) {
         return isV4() ? p.ipVersion() == 4 && p.dstV4() == v4 : p.ipVersion() == 6 && p.dstHi() == hi && p.dstLo() == lo;
     }
 
-    /** The address as text; IPv6 in the RFC 5952 form (longest run of zero groups as ::, lower case). */
+    /** The address as text; IPv6 in the RFC 5952 form. */
     @Override
     public String toString() {
-        if (isV4()) return inet.getHostAddress();
-        int[] g = new int[8];
-        for (int i = 0; i < 4; i++) {
-            g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
-            g[4 + i] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
-        }
-        int bestAt = -1, bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLen) {
-                bestAt = i;
-                bestLen = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestAt) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
+        return InetBits.toText(inet);
     }
 }

@@ -1,5 +1,6 @@
 package io.jwfp.callouts.samples.portforward;
 
+import io.jwfp.callouts.samples.nat.ChainRewrite;
 import io.jwfp.callouts.samples.nat.Incoming;
 import io.jwfp.callouts.samples.nat.Injector;
 import io.jwfp.callouts.samples.nat.IpRewrite;
@@ -9,17 +10,13 @@ import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
 import io.jwfp.engine.kernel.AddressFamily;
 import io.jwfp.engine.kernel.FwpsInjectCompleteFn;
 import io.jwfp.engine.kernel.FwpsKernel;
-import io.jwfp.engine.kernel.InjectionHandle;
-import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.model.ActionType;
-import io.jwfp.engine.value.ConditionFlags;
 import io.jwfp.engine.value.FwpsIncomingValues;
 import io.jwfp.packet.IpProtocol;
 import io.jwfp.packet.NetBufferList;
 import io.jwfp.packet.ParsedPacket;
 import io.jwfp.packet.TcpView;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -106,110 +103,32 @@ public final class PortForwarder {
     /** The classifyFn at FWPM_LAYER_INBOUND_IPPACKET_V4/V6 (data offset: the transport header). */
     void classifyInbound(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object layerData,
                          ClassifyContext ctx, FwpsClassifyOut out) {
-        if (!out.canWrite()) return;
-        FwpsKernel k = ctx.kernel();
-        NetBufferList first = (NetBufferList) layerData;
-        if (k == null || first == null || !meta.isPresent(FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_IP_HEADER_SIZE)) {
-            out.actionType = ActionType.FWP_ACTION_PERMIT; // nothing to inject with: leave the packet alone
-            return;
-        }
-        if (inbound.ownInjection(k, first)) {
-            ownInjectionsSeen.incrementAndGet();
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
-        if ((Incoming.flags(in) & ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT) != 0) {
-            // No ports to match in later fragments; the reassembled datagram is indicated again and forwarded whole.
-            fragmentsPassed.incrementAndGet();
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
-        int ipHeader = meta.ipHeaderSize;
-        ParsedPacket p = new ParsedPacket();
-        boolean any = false;
-        for (NetBufferList n = first; n != null; n = n.next()) {
-            IpRewrite.parse(n, n.dataOffset() - ipHeader, p);
-            if (forA(p)) any = true;
-            else forgetDirectSyn(p);
-        }
-        if (!any) {
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
-        InjectionHandle h = inbound.handle(k);
-        List<NetBufferList> copies = Injector.copies(k, first);
-        for (NetBufferList copy : copies) {
-            copy.retreat(ipHeader);
-            IpRewrite.parse(copy, copy.dataOffset(), p);
-            if (forA(p)) {
-                remember(peerOf(p, true), p);
-                IpRewrite.rewrite(copy.segment(), copy.dataOffset(), copy.dataLength(), IpRewrite.Side.DESTINATION,
-                        config.targetAddress(), config.targetPort());
-                forwarded.incrementAndGet();
-            }
-        }
+        FwpsKernel k = inbound.begin(ctx, layerData, out, ownInjectionsSeen);
+        if (k == null) return;
+        if (ChainRewrite.passesFragment(in, meta, fragmentsPassed, out)) return;
         int ifIndex = Incoming.interfaceIndex(in), subIf = Incoming.subInterfaceIndex(in);
-        for (int i = 0; i < copies.size(); i++) {
-            NtStatus s = k.injectNetworkReceiveAsync(h, null, 0, meta.compartmentId, ifIndex, subIf, copies.get(i),
-                    FREE, null);
-            if (!s.isSuccess()) {
-                injectFailures.incrementAndGet();
-                if (copies.size() == 1) {
-                    out.actionType = ActionType.FWP_ACTION_PERMIT; // the original goes on unchanged
-                    return;
-                }
-            }
-        }
-        out.absorb();
+        forwarded.addAndGet(ChainRewrite.apply(k, (NetBufferList) layerData, meta.ipHeaderSize, 0, p -> {
+            if (forA(p)) return true;
+            forgetDirectSyn(p);
+            return false;
+        }, (copy, ip, p) -> {
+            remember(peerOf(p, true), p);
+            ChainRewrite.rewrite(copy, ip, IpRewrite.Side.DESTINATION, config.targetAddress(), config.targetPort());
+        }, copy -> k.injectNetworkReceiveAsync(inbound.handle(k), null, 0, meta.compartmentId, ifIndex, subIf, copy,
+                FREE, null), injectFailures, out));
     }
 
     /** The classifyFn at FWPM_LAYER_OUTBOUND_IPPACKET_V4/V6 (data offset: the IP header). */
     void classifyOutbound(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object layerData,
                           ClassifyContext ctx, FwpsClassifyOut out) {
-        if (!out.canWrite()) return;
-        FwpsKernel k = ctx.kernel();
-        NetBufferList first = (NetBufferList) layerData;
-        if (k == null || first == null) {
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
-        if (outbound.ownInjection(k, first)) {
-            ownInjectionsSeen.incrementAndGet();
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
-        ParsedPacket p = new ParsedPacket();
-        boolean any = false;
-        for (NetBufferList n = first; n != null; n = n.next()) {
-            IpRewrite.parse(n, n.dataOffset(), p);
-            if (!p.has(ParsedPacket.FRAGMENT) && fromBToAPeer(p)) any = true;
-        }
-        if (!any) {
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
-        InjectionHandle h = outbound.handle(k);
-        List<NetBufferList> copies = Injector.copies(k, first);
-        for (NetBufferList copy : copies) {
-            IpRewrite.parse(copy, copy.dataOffset(), p);
-            if (!p.has(ParsedPacket.FRAGMENT) && fromBToAPeer(p)) {
-                if (p.protocol() == IpProtocol.TCP && (p.tcpFlags() & TcpView.FLAG_RST) != 0) forget(peerOf(p, false));
-                IpRewrite.rewrite(copy.segment(), copy.dataOffset(), copy.dataLength(), IpRewrite.Side.SOURCE,
-                        config.listenAddress(), config.listenPort());
-                repliesRewritten.incrementAndGet();
-            }
-        }
-        for (NetBufferList copy : copies) {
-            NtStatus s = k.injectNetworkSendAsync(h, null, 0, meta.compartmentId, copy, FREE, null);
-            if (!s.isSuccess()) {
-                injectFailures.incrementAndGet();
-                if (copies.size() == 1) {
-                    out.actionType = ActionType.FWP_ACTION_PERMIT;
-                    return;
-                }
-            }
-        }
-        out.absorb();
+        FwpsKernel k = outbound.begin(ctx, layerData, out, ownInjectionsSeen);
+        if (k == null) return;
+        repliesRewritten.addAndGet(ChainRewrite.apply(k, (NetBufferList) layerData, 0, 0,
+                p -> !p.has(ParsedPacket.FRAGMENT) && fromBToAPeer(p), (copy, ip, p) -> {
+                    if (p.protocol() == IpProtocol.TCP && (p.tcpFlags() & TcpView.FLAG_RST) != 0) forget(peerOf(p, false));
+                    ChainRewrite.rewrite(copy, ip, IpRewrite.Side.SOURCE, config.listenAddress(), config.listenPort());
+                }, copy -> k.injectNetworkSendAsync(outbound.handle(k), null, 0, meta.compartmentId, copy, FREE, null),
+                injectFailures, out));
     }
 
     private void remember(Peer peer, ParsedPacket p) {

@@ -3,8 +3,8 @@ package io.jwfp.callouts.samples.redirect;
 import static io.jwfp.engine.layer.Layer.*;
 
 import io.jwfp.callouts.samples.nat.Injector;
+import io.jwfp.callouts.samples.nat.LayeredCalloutProvider;
 import io.jwfp.callouts.samples.nat.SharedDrivers;
-import io.jwfp.engine.callout.CalloutProvider;
 import io.jwfp.engine.callout.ClassifyFn;
 import io.jwfp.engine.callout.FwpsCallout;
 import io.jwfp.engine.kernel.FwpsKernel;
@@ -19,22 +19,13 @@ import java.util.UUID;
  * one configuration on one engine share one {@link TrafficRedirector} (counters and the discard log). Stateless;
  * thread-safe.
  */
-public final class RedirectCallouts implements CalloutProvider {
+public final class RedirectCallouts extends LayeredCalloutProvider {
     public static final String ID = "traffic-redirection";
 
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String description() {
-        return "BOT-Man-JL's redirection: RemoteReal:port talks to RemoteFake:port2 (IP packet and MAC frame layers, IPv4)";
-    }
-
-    @Override
-    public FwpsCallout create(UUID calloutKey, Map<String, Object> config) {
-        throw new IllegalArgumentException(ID + " needs its callout's layer");
+    public RedirectCallouts() {
+        super(ID, "BOT-Man-JL's redirection: RemoteReal:port talks to RemoteFake:port2 (IP packet and MAC frame layers, IPv4)",
+                "FWPM_LAYER_OUTBOUND_IPPACKET_V4, FWPM_LAYER_INBOUND_IPPACKET_V4, FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET, "
+                        + "FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET and discard layers (diagnostic)");
     }
 
     @Override
@@ -57,9 +48,7 @@ public final class RedirectCallouts implements CalloutProvider {
         } else if (layer != null && layer.isDiscard()) {
             fn = (in, meta, data, ctx, f, flow, out) -> r.classifyDiscard(in, meta, data, ctx, out);
         } else {
-            throw new IllegalArgumentException(ID + " works at FWPM_LAYER_OUTBOUND_IPPACKET_V4, FWPM_LAYER_INBOUND_IPPACKET_V4, "
-                    + "FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET, FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET and discard layers "
-                    + "(diagnostic), not at " + (layer == null ? "an unknown layer" : layer.name()));
+            throw wrongLayer(layer);
         }
         return new FwpsCallout(calloutKey, 0, fn, null, null, r::control);
     }

@@ -1,21 +1,20 @@
 package io.jwfp.callouts.samples.redirect;
 
+import io.jwfp.callouts.samples.nat.ChainRewrite;
 import io.jwfp.callouts.samples.nat.Incoming;
 import io.jwfp.callouts.samples.nat.Injector;
 import io.jwfp.callouts.samples.nat.IpRewrite;
-import io.jwfp.callouts.samples.nat.NatAddress;
 import io.jwfp.engine.callout.ClassifyContext;
 import io.jwfp.engine.callout.FwpsClassifyOut;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
 import io.jwfp.engine.kernel.AddressFamily;
 import io.jwfp.engine.kernel.FwpsInjectCompleteFn;
 import io.jwfp.engine.kernel.FwpsKernel;
-import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.layer.Conditions;
 import io.jwfp.engine.layer.Layer;
 import io.jwfp.engine.model.ActionType;
-import io.jwfp.engine.value.ConditionFlags;
 import io.jwfp.engine.value.FwpsIncomingValues;
+import io.jwfp.packet.InetBits;
 import io.jwfp.packet.NetBufferList;
 import io.jwfp.packet.ParsedPacket;
 import java.lang.foreign.MemorySegment;
@@ -96,138 +95,72 @@ public final class TrafficRedirector {
         return new Injector(AddressFamily.AF_UNSPEC, FwpsKernel.FWPS_INJECTION_TYPE_L2);
     }
 
-    /** The common start of every rewriting classify; returns the kernel, or null when the callout lets it pass. */
-    private FwpsKernel begin(ClassifyContext ctx, Object layerData, Injector injector, FwpsClassifyOut out) {
-        classifies.incrementAndGet();
-        if (!out.canWrite()) return null;
-        FwpsKernel k = ctx.kernel();
-        if (k == null || !(layerData instanceof NetBufferList nbl)) {
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return null;
-        }
-        if (injector.ownInjection(k, nbl)) {
-            ownInjectionsSeen.incrementAndGet();
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return null;
-        }
-        return k;
-    }
-
-    private interface Match {
-        boolean test(ParsedPacket p);
-    }
-
-    private interface Edit {
-        /** Rewrites {@code copy}, whose data starts where it is injected; its IP header is at {@code ip}. */
-        void apply(NetBufferList copy, long ip, ParsedPacket p);
-    }
-
-    private interface Inject {
-        NtStatus inject(FwpsKernel k, NetBufferList copy);
-    }
-
     /**
-     * Copies every list of the chain, moves each copy back by {@code retreat} bytes to where it is injected from (its
-     * IP header then sits {@code ipAt} bytes in), rewrites the ones that match, injects every copy and absorbs the
-     * originals; permits when none matches.
+     * The common start of every rewriting classify; returns the kernel, or null when the callout lets the packet pass
+     * ({@code active} false: the configuration switched this callout's rewrite off).
      */
-    private void rewriteChain(FwpsKernel k, NetBufferList first, int retreat, int ipAt, Match match, Edit edit,
-                              Inject inject, AtomicLong counter, FwpsClassifyOut out) {
-        ParsedPacket p = new ParsedPacket();
-        boolean any = false;
-        for (NetBufferList n = first; n != null && !any; n = n.next()) {
-            any = n.headroom() >= retreat && match.test(IpRewrite.parse(n, n.dataOffset() - retreat + ipAt, p));
-        }
-        if (!any) {
+    private FwpsKernel begin(ClassifyContext ctx, Object layerData, Injector injector, boolean active, FwpsClassifyOut out) {
+        classifies.incrementAndGet();
+        if (!active && out.canWrite()) {
             out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
+            return null;
         }
-        List<NetBufferList> copies = Injector.copies(k, first);
-        for (NetBufferList copy : copies) {
-            copy.retreat(retreat);
-            long ip = copy.dataOffset() + ipAt;
-            if (match.test(IpRewrite.parse(copy, ip, p))) {
-                edit.apply(copy, ip, p);
-                counter.incrementAndGet();
-            }
-        }
-        for (NetBufferList copy : copies) {
-            if (!inject.inject(k, copy).isSuccess()) {
-                injectFailures.incrementAndGet();
-                if (copies.size() == 1) {
-                    out.actionType = ActionType.FWP_ACTION_PERMIT; // the original goes on unchanged
-                    return;
-                }
-            }
-        }
-        out.absorb();
+        return injector.begin(ctx, layerData, out, ownInjectionsSeen);
     }
 
-    private static boolean whole(ParsedPacket p) {
-        return p.has(ParsedPacket.HAS_PORTS) && IpRewrite.hasTransportHeader(p);
+    /** The port to write when {@code actual} is the configured {@code from} (and the header is there), else -1. */
+    private static int mapped(ParsedPacket p, int actual, int from, int to) {
+        boolean header = p.has(ParsedPacket.HAS_PORTS) && IpRewrite.hasTransportHeader(p);
+        return header && from != 0 && actual == from ? to : -1;
     }
 
-    private static void rewrite(NetBufferList copy, long ip, IpRewrite.Side side, NatAddress address, int port) {
-        IpRewrite.rewrite(copy.segment(), ip, copy.dataOffset() + copy.dataLength() - ip, side, address, port);
+    private void rewriteChain(FwpsKernel k, Object data, int retreat, int ipAt, ChainRewrite.Match match,
+                              ChainRewrite.Edit edit, ChainRewrite.Inject inject, AtomicLong counter, FwpsClassifyOut out) {
+        counter.addAndGet(ChainRewrite.apply(k, (NetBufferList) data, retreat, ipAt, match, edit, inject, injectFailures, out));
     }
 
     /** The classifyFn at FWPM_LAYER_OUTBOUND_IPPACKET_V4 (data offset: the IP header). */
     void classifyOutboundIp(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object data, ClassifyContext ctx,
                             Injector injector, FwpsClassifyOut out) {
-        FwpsKernel k = begin(ctx, data, injector, out);
+        FwpsKernel k = begin(ctx, data, injector, true, out);
         if (k == null) return;
-        rewriteChain(k, (NetBufferList) data, 0, 0, p -> config.remoteReal().isDestinationOf(p), (copy, ip, p) -> {
-            int dport = whole(p) && config.remoteRealPort() != 0 && p.dstPort() == config.remoteRealPort()
-                    ? config.remoteFakePort() : -1;
-            int sport = whole(p) && config.localRealPort() != 0 && p.srcPort() == config.localRealPort()
-                    ? config.localFakePort() : -1;
-            rewrite(copy, ip, IpRewrite.Side.DESTINATION, config.remoteFake(), dport);
-            if (sport >= 0) rewrite(copy, ip, IpRewrite.Side.SOURCE, null, sport);
-        }, (kk, copy) -> kk.injectNetworkSendAsync(injector.handle(kk), null, 0, meta.compartmentId, copy, FREE, null),
+        rewriteChain(k, data, 0, 0, p -> config.remoteReal().isDestinationOf(p), (copy, ip, p) -> {
+            int sport = mapped(p, p.srcPort(), config.localRealPort(), config.localFakePort());
+            ChainRewrite.rewrite(copy, ip, IpRewrite.Side.DESTINATION, config.remoteFake(),
+                    mapped(p, p.dstPort(), config.remoteRealPort(), config.remoteFakePort()));
+            if (sport >= 0) ChainRewrite.rewrite(copy, ip, IpRewrite.Side.SOURCE, null, sport);
+        }, copy -> k.injectNetworkSendAsync(injector.handle(k), null, 0, meta.compartmentId, copy, FREE, null),
                 outboundRewritten, out);
     }
 
     /** The classifyFn at FWPM_LAYER_INBOUND_IPPACKET_V4 (data offset: the transport header). */
     void classifyInboundIp(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object data, ClassifyContext ctx,
                            Injector injector, FwpsClassifyOut out) {
-        FwpsKernel k = begin(ctx, data, injector, out);
+        FwpsKernel k = begin(ctx, data, injector, true, out);
         if (k == null) return;
-        if ((Incoming.flags(in) & ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT) != 0
-                || !meta.isPresent(FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_IP_HEADER_SIZE)) {
-            // A fragment: its ports (if any) are not all here; the reassembled datagram is indicated again.
-            fragmentsPassed.incrementAndGet();
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
+        if (ChainRewrite.passesFragment(in, meta, fragmentsPassed, out)) return;
         int ifIndex = Incoming.interfaceIndex(in), subIf = Incoming.subInterfaceIndex(in);
-        rewriteChain(k, (NetBufferList) data, meta.ipHeaderSize, 0, p -> config.remoteFake().isSourceOf(p),
-                (copy, ip, p) -> {
-                    int sport = whole(p) && config.remoteFakePort() != 0 && p.srcPort() == config.remoteFakePort()
-                            ? config.remoteRealPort() : -1;
-                    int dport = whole(p) && config.localFakePort() != 0 && p.dstPort() == config.localFakePort()
-                            ? config.localRealPort() : -1;
-                    rewrite(copy, ip, IpRewrite.Side.SOURCE, config.remoteReal(), sport);
-                    if (dport >= 0) rewrite(copy, ip, IpRewrite.Side.DESTINATION, null, dport);
-                }, (kk, copy) -> kk.injectNetworkReceiveAsync(injector.handle(kk), null, 0, meta.compartmentId, ifIndex,
-                        subIf, copy, FREE, null), inboundRewritten, out);
+        rewriteChain(k, data, meta.ipHeaderSize, 0, p -> config.remoteFake().isSourceOf(p), (copy, ip, p) -> {
+            int dport = mapped(p, p.dstPort(), config.localFakePort(), config.localRealPort());
+            ChainRewrite.rewrite(copy, ip, IpRewrite.Side.SOURCE, config.remoteReal(),
+                    mapped(p, p.srcPort(), config.remoteFakePort(), config.remoteRealPort()));
+            if (dport >= 0) ChainRewrite.rewrite(copy, ip, IpRewrite.Side.DESTINATION, null, dport);
+        }, copy -> k.injectNetworkReceiveAsync(injector.handle(k), null, 0, meta.compartmentId, ifIndex, subIf, copy,
+                FREE, null), inboundRewritten, out);
     }
 
     /** The classifyFn at FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET (data offset: the Ethernet header). */
     void classifyOutboundMac(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object data, ClassifyContext ctx,
                              Injector injector, FwpsClassifyOut out) {
-        FwpsKernel k = begin(ctx, data, injector, out);
+        FwpsKernel k = begin(ctx, data, injector, config.rewritesLocalAddress(), out);
         if (k == null) return;
-        if (!config.rewritesLocalAddress()) {
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
         int ifIndex = Incoming.interfaceIndex(in);
-        rewriteChain(k, (NetBufferList) data, 0, ETHERNET_HEADER,
+        rewriteChain(k, data, 0, ETHERNET_HEADER,
                 p -> config.localReal().isSourceOf(p) && config.remoteFake().isDestinationOf(p), (copy, ip, p) -> {
                     if (config.remoteMac() != 0) putMac(copy.segment(), copy.dataOffset(), config.remoteMac());
                     if (config.localMac() != 0) putMac(copy.segment(), copy.dataOffset() + 6, config.localMac());
-                    rewrite(copy, ip, IpRewrite.Side.SOURCE, config.localFake(), -1);
-                }, (kk, copy) -> kk.injectMacSendAsync(injector.handle(kk), null, 0,
+                    ChainRewrite.rewrite(copy, ip, IpRewrite.Side.SOURCE, config.localFake(), -1);
+                }, copy -> k.injectMacSendAsync(injector.handle(k), null, 0,
                         Layer.FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET.layerId(), ifIndex, 0, copy, FREE, null),
                 framesOutRewritten, out);
     }
@@ -235,19 +168,15 @@ public final class TrafficRedirector {
     /** The classifyFn at FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET (data offset: the IP header). */
     void classifyInboundMac(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object data, ClassifyContext ctx,
                             Injector injector, FwpsClassifyOut out) {
-        FwpsKernel k = begin(ctx, data, injector, out);
+        FwpsKernel k = begin(ctx, data, injector, config.rewritesLocalAddress(), out);
         if (k == null) return;
-        if (!config.rewritesLocalAddress()) {
-            out.actionType = ActionType.FWP_ACTION_PERMIT;
-            return;
-        }
         int ifIndex = Incoming.interfaceIndex(in);
         long ifMac = Incoming.value(in, Conditions.FWPM_CONDITION_INTERFACE_MAC_ADDRESS);
-        rewriteChain(k, (NetBufferList) data, ETHERNET_HEADER, ETHERNET_HEADER,
+        rewriteChain(k, data, ETHERNET_HEADER, ETHERNET_HEADER,
                 p -> config.remoteFake().isSourceOf(p) && config.localFake().isDestinationOf(p), (copy, ip, p) -> {
                     if (ifMac > 0) putMac(copy.segment(), copy.dataOffset(), ifMac);
-                    rewrite(copy, ip, IpRewrite.Side.DESTINATION, config.localReal(), -1);
-                }, (kk, copy) -> kk.injectMacReceiveAsync(injector.handle(kk), null, 0,
+                    ChainRewrite.rewrite(copy, ip, IpRewrite.Side.DESTINATION, config.localReal(), -1);
+                }, copy -> k.injectMacReceiveAsync(injector.handle(k), null, 0,
                         Layer.FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET.layerId(), ifIndex, 0, copy, FREE, null),
                 framesInRewritten, out);
     }
@@ -274,11 +203,9 @@ public final class TrafficRedirector {
 
     private static String describe(ParsedPacket p) {
         if (!p.has(ParsedPacket.HAS_IP)) return "?";
-        String s = io.jwfp.packet.InetBits.v4ToString(p.srcV4()), d = io.jwfp.packet.InetBits.v4ToString(p.dstV4());
-        if (p.ipVersion() == 6) {
-            s = io.jwfp.packet.InetBits.v6ToString(p.srcHi(), p.srcLo());
-            d = io.jwfp.packet.InetBits.v6ToString(p.dstHi(), p.dstLo());
-        }
+        boolean v4 = p.ipVersion() == 4;
+        String s = InetBits.toText(v4 ? InetBits.toInet4(p.srcV4()) : InetBits.toInet6(p.srcHi(), p.srcLo()));
+        String d = InetBits.toText(v4 ? InetBits.toInet4(p.dstV4()) : InetBits.toInet6(p.dstHi(), p.dstLo()));
         return p.has(ParsedPacket.HAS_PORTS) ? "proto " + p.protocol() + " " + s + ":" + p.srcPort() + " > " + d + ":"
                 + p.dstPort() : "proto " + p.protocol() + " " + s + " > " + d;
     }
