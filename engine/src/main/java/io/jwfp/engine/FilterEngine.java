@@ -109,6 +109,7 @@ public final class FilterEngine {
         EngineState s = state;
         Layer layer = in.layer();
         out.context().bindKernel(kernel);
+        out.context().bindCallouts(callouts);
         Arbiter.arbitrate(s.layer(layer), callouts, flowContexts, in, meta, layerData, out, trace, belowSublayerWeight);
         NetEventSink sink = netEventSink;
         if (sink != null) {

@@ -87,4 +87,29 @@ class FilterEngineKernelTest {
         long after = mx.getCurrentThreadAllocatedBytes();
         assertThat(after - before).isLessThan(10_000);
     }
+
+    @Test
+    void calloutsFindTheRunTimeIdOfASiblingCalloutByKey() {
+        FilterEngine fe = new FilterEngine();
+        UUID sibling = UUID.randomUUID(), me = UUID.randomUUID(), unregistered = UUID.randomUUID();
+        int siblingId = fe.calloutRegister(new FwpsCallout(sibling, (in, m, d, ctx, f, flow, out) -> { }));
+        int[] seen = new int[3];
+        fe.calloutRegister(new FwpsCallout(me, (in, m, d, ctx, f, flow, out) -> {
+            seen[0] = ctx.registeredCalloutId(sibling);
+            seen[1] = ctx.registeredCalloutId(unregistered);
+            seen[2] = ctx.registeredCalloutId(me);
+        }));
+        UUID sub = UUID.randomUUID();
+        fe.publish(EngineState.build(fe.state(), List.of(new FwpmSubLayer(sub, "s", 1)), List.of(
+                FwpmFilter.builder().name("f").layer(L).subLayer(sub)
+                        .calloutAction(ActionType.FWP_ACTION_CALLOUT_INSPECTION, me).build().withOutputs(UUID.randomUUID(), 1, 0)),
+                k -> fe.callouts().calloutId(k), 1));
+        fe.classify(new FwpsIncomingValues(L), new FwpsIncomingMetadataValues(), null, new ClassifyResult());
+        assertThat(seen[0]).isEqualTo(siblingId).isPositive();
+        assertThat(seen[1]).isZero();
+        assertThat(seen[2]).isEqualTo(fe.callouts().calloutId(me));
+        fe.calloutUnregisterByKey(sibling);
+        fe.classify(new FwpsIncomingValues(L), new FwpsIncomingMetadataValues(), null, new ClassifyResult());
+        assertThat(seen[0]).as("unregistered since").isZero();
+    }
 }

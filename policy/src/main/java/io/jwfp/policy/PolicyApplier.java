@@ -64,7 +64,7 @@ public final class PolicyApplier {
                         "no callout implementation '" + c.implementation() + "' (available: " + String.join(", ", impls.keySet()) + ")");
             }
             try {
-                toRegister.put(c.key(), p.create(c.key(), c.config(), fe.kernel()));
+                toRegister.put(c.key(), p.create(c.key(), c.layer(), c.config(), fe.kernel()));
             } catch (IllegalArgumentException e) {
                 throw new PolicyException(file, c.where().line(), c.where().path() + ".config", e.getMessage());
             }

@@ -162,6 +162,48 @@ class PolicyParserTest {
     }
 
     @Test
+    void implementationsLearnTheirCalloutsApplicableLayer() {
+        java.util.List<Layer> seen = new java.util.ArrayList<>();
+        io.jwfp.engine.callout.CalloutProvider layered = new io.jwfp.engine.callout.CalloutProvider() {
+            @Override
+            public String id() {
+                return "layered";
+            }
+
+            @Override
+            public String description() {
+                return "records its layer";
+            }
+
+            @Override
+            public io.jwfp.engine.callout.FwpsCallout create(java.util.UUID key, java.util.Map<String, Object> config) {
+                throw new AssertionError("the layer-aware create is called");
+            }
+
+            @Override
+            public io.jwfp.engine.callout.FwpsCallout create(java.util.UUID key, Layer layer,
+                                                             java.util.Map<String, Object> config,
+                                                             io.jwfp.engine.kernel.FwpsKernel kernel) {
+                if (layer == Layer.FWPM_LAYER_ALE_AUTH_LISTEN_V4) throw new IllegalArgumentException("not at " + layer.name());
+                seen.add(layer);
+                return new io.jwfp.engine.callout.FwpsCallout(key, (in, m, d, ctx, f, flow, out) -> { });
+            }
+        };
+        Policy p = PolicyParser.parse("p.yaml", """
+                callouts:
+                  - {name: c4, layer: ALE_AUTH_CONNECT_V4, implementation: layered}
+                  - {name: c6, layer: DATAGRAM_DATA_V6, implementation: layered}
+                """);
+        Policy bad = PolicyParser.parse("bad.yaml", "callouts:\n  - {name: c, layer: ALE_AUTH_LISTEN_V4, implementation: layered}\n");
+        try (BaseFilteringEngine bfe = BaseFilteringEngine.inMemory(); FwpmEngine e = bfe.openSession(FwpmSession.named("t"))) {
+            PolicyApplier.apply(p, e, PolicyApplier.Mode.ADD, java.util.Map.of("layered", layered));
+            assertThat(seen).containsExactly(Layer.FWPM_LAYER_ALE_AUTH_CONNECT_V4, Layer.FWPM_LAYER_DATAGRAM_DATA_V6);
+            assertThatThrownBy(() -> PolicyApplier.apply(bad, e, PolicyApplier.Mode.ADD, java.util.Map.of("layered", layered)))
+                    .hasMessageStartingWith("bad.yaml:2: callouts[0].config: not at FWPM_LAYER_ALE_AUTH_LISTEN_V4");
+        }
+    }
+
+    @Test
     void valuesAcceptTheDocumentedForms() {
         Policy p = PolicyParser.parse("v.yaml", """
                 filters:

@@ -1,6 +1,7 @@
 package io.jwfp.engine.callout;
 
 import io.jwfp.engine.kernel.FwpsKernel;
+import io.jwfp.engine.layer.Layer;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,5 +33,16 @@ public interface CalloutProvider {
      */
     default FwpsCallout create(UUID calloutKey, Map<String, Object> config, FwpsKernel kernel) {
         return create(calloutKey, config);
+    }
+
+    /**
+     * Builds the run-time callout for a management callout object whose applicable layer is {@code layer} (its
+     * FWPM_CALLOUT0.applicableLayer). A sample driver made of several callouts uses the layer to tell them apart and
+     * refuses layers it cannot work at (IllegalArgumentException). The default ignores the layer.
+     *
+     * @param layer the callout's applicable layer, or null when unknown
+     */
+    default FwpsCallout create(UUID calloutKey, Layer layer, Map<String, Object> config, FwpsKernel kernel) {
+        return create(calloutKey, config, kernel);
     }
 }

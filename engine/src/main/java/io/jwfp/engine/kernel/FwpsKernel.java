@@ -128,6 +128,31 @@ public interface FwpsKernel {
                                          FwpsInjectCompleteFn completionFn, Object completionContext);
 
     /**
+     * FwpsInjectMacSendAsync0 (Windows 8+): sends an Ethernet frame (the list starts at the Ethernet header) out of
+     * interface {@code interfaceIndex}; it is classified again at {@code layerId} (FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET)
+     * and then put on the wire. Shims without a link layer keep the default: STATUS_NOT_SUPPORTED.
+     */
+    default NtStatus injectMacSendAsync(InjectionHandle injectionHandle, Object injectionContext, int flags,
+                                        int layerId, int interfaceIndex, int ndisPortNumber,
+                                        NetBufferList netBufferList, FwpsInjectCompleteFn completionFn,
+                                        Object completionContext) {
+        return NtStatus.STATUS_NOT_SUPPORTED;
+    }
+
+    /**
+     * FwpsInjectMacReceiveAsync0 (Windows 8+): delivers an Ethernet frame (the list starts at the Ethernet header) as
+     * if it had arrived on interface {@code interfaceIndex}, past the NIC's destination-MAC filter; it is classified
+     * again at {@code layerId} (FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET) and then enters the IP receive path, where its
+     * IPv4 header checksum is verified. Shims without a link layer keep the default: STATUS_NOT_SUPPORTED.
+     */
+    default NtStatus injectMacReceiveAsync(InjectionHandle injectionHandle, Object injectionContext, int flags,
+                                           int layerId, int interfaceIndex, int ndisPortNumber,
+                                           NetBufferList netBufferList, FwpsInjectCompleteFn completionFn,
+                                           Object completionContext) {
+        return NtStatus.STATUS_NOT_SUPPORTED;
+    }
+
+    /**
      * FwpsStreamInjectAsync0: puts {@code dataLength} bytes of {@code netBufferList} into the TCP stream of flow
      * {@code flowId} in the direction {@code streamFlags} names (FWPS_STREAM_FLAG_RECEIVE or _SEND, optionally with
      * _DISCONNECT). The data is offered at the stream layer only to callouts in sublayers of lower weight than the

@@ -141,7 +141,7 @@ final class LayerPath {
         boolean inbound = f.direction == Direction.INBOUND;
         long payload = pkt.isIcmp() ? pkt.transportOffset() : pkt.payloadOffset();
         return switch (base) {
-            case FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET -> 0;
+            case FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET -> pkt.ipOffset - SimHost.ETHERNET_HEADER;
             case FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET, FWPM_LAYER_OUTBOUND_IPPACKET_V4, FWPM_LAYER_IPFORWARD_V4 ->
                     pkt.ipOffset;
             case FWPM_LAYER_INBOUND_IPPACKET_V4, FWPM_LAYER_OUTBOUND_TRANSPORT_V4, FWPM_LAYER_OUTBOUND_ICMP_ERROR_V4,

@@ -54,6 +54,8 @@ public final class SimHost {
     static final int ARP_TRIES = 3;
     static final Duration ARP_RETRY = Duration.ofSeconds(1);
     private static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
+    /** Ethernet II header: destination, source, EtherType (no VLAN tag). */
+    static final int ETHERNET_HEADER = 14;
 
     record Route(InetAddress prefix, int length, SimInterface iface, InetAddress gateway) {}
 
@@ -64,6 +66,7 @@ public final class SimHost {
     private final SimKernel kernel;
     private final LayerPath path;
     private final AleFlows flows;
+    private final Ipv4Fragments fragments = new Ipv4Fragments(this);
     private final List<SimInterface> interfaces = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, Long> stats = new TreeMap<>();
@@ -320,6 +323,8 @@ public final class SimHost {
             f.remotePort = out ? p.dstPort() : p.srcPort();
         }
         if (pkt.loopback) f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_LOOPBACK;
+        if (p.has(ParsedPacket.FRAGMENT)) f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT;
+        if (pkt.reassembled) f.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_REASSEMBLED;
         return f;
     }
 
@@ -713,25 +718,80 @@ public final class SimHost {
             net.clock().scheduleNanos(0, () -> ipReceive(in, loopback()));
             return;
         }
-        sendFrame(pkt, out, dstMac);
+        sendFrame(pkt, out, dstMac, true);
     }
 
-    /** Frames an IP packet and sends it out of an interface after FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET. */
-    void sendFrame(SimPacket pkt, SimInterface out, long dstMac) {
+    /**
+     * Frames an IP packet and sends it out of an interface after FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET. An IPv4
+     * packet larger than the link MTU is fragmented first (each fragment is a frame of its own at the MAC layer);
+     * a forwarded one only if DF is clear. Larger IPv6 packets are dropped (IPv6 fragmentation is not modelled).
+     */
+    void sendFrame(SimPacket pkt, SimInterface out, long dstMac, boolean local) {
         byte[] ip = pkt.ipBytes();
-        if (ip.length > out.mtu()) {
+        if (ip.length <= out.mtu()) {
+            macSend(ip, pkt, out, dstMac);
+            return;
+        }
+        if (pkt.version() != IpVersion.V4 || (!local && pkt.p.dontFragment())) {
             count("mtu");
             return;
         }
+        count("fragmented");
+        for (byte[] f : fragments.fragment(ip, out.mtu())) macSend(f, pkt, out, dstMac);
+    }
+
+    private void macSend(byte[] ip, SimPacket origin, SimInterface out, long dstMac) {
         byte[] frame = Packets.ethernet(dstMac, out.mac(), ip);
         NetBufferList nbl = NetBufferList.wrap(frame);
-        nbl.setInjectionTag(pkt.nbl.injectionTag());
-        SimPacket fp = new SimPacket(nbl, 14, pkt.id);
-        Facts f = macFacts(fp, out, Direction.OUTBOUND, out.mac(), dstMac);
+        nbl.setInjectionTag(origin.nbl.injectionTag());
+        macOut(new SimPacket(nbl, ETHERNET_HEADER, origin.id), out);
+    }
+
+    /**
+     * FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET, then the wire (also where FwpsInjectMacSendAsync0 enters). A callout may
+     * not change the frame in place; what it permitted is what goes out.
+     */
+    void macOut(SimPacket fp, SimInterface out) {
+        MemorySegment seg = fp.nbl.segment();
+        long start = fp.ipOffset - ETHERNET_HEADER;
+        byte[] frame = new byte[(int) (fp.ipOffset - start + fp.p.ipLength())];
+        MemorySegment.copy(seg, java.lang.foreign.ValueLayout.JAVA_BYTE, start, frame, 0, frame.length);
+        Facts f = macFacts(fp, out, Direction.OUTBOUND, Arp.mac(frame, 6), Arp.mac(frame, 0));
         Indication ind = path.classify(FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET, f, fp, null);
         if (!ind.permitted()) return;
-        // A callout may not change the frame in place; what it permitted is what goes out.
-        out.link().transmit(out, frame, pkt.id, pkt.label(), pkt.summary(), false);
+        out.link().transmit(out, frame, fp.id, fp.label(), fp.summary(), false);
+    }
+
+    /** A frame a callout injected with FwpsInjectMacSendAsync0 (the list starts at the Ethernet header). */
+    void macSendInjected(NetBufferList nbl, SimInterface out) {
+        SimPacket fp = framePacket(nbl);
+        if (fp == null || out.link() == null) {
+            count("mac-inject-dropped");
+            return;
+        }
+        macOut(fp, out);
+    }
+
+    /** A frame a callout injected with FwpsInjectMacReceiveAsync0: past the NIC filter, INBOUND_MAC, then IP. */
+    void macReceiveInjected(NetBufferList nbl, SimInterface iface) {
+        SimPacket pkt = framePacket(nbl);
+        if (pkt == null) {
+            count("mac-inject-dropped");
+            return;
+        }
+        macIn(pkt, iface);
+    }
+
+    /** An injected IP frame as a packet whose IP header follows the Ethernet header at the list's data offset. */
+    private SimPacket framePacket(NetBufferList nbl) {
+        if (nbl.dataLength() < ETHERNET_HEADER + 20) return null;
+        MemorySegment seg = nbl.segment();
+        long o = nbl.dataOffset();
+        int type = ((seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, o + 12) & 0xFF) << 8)
+                | (seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, o + 13) & 0xFF);
+        if (type != EtherType.IPV4 && type != EtherType.IPV6) return null;
+        SimPacket p = new SimPacket(nbl, (int) o + ETHERNET_HEADER, net.nextPacketId());
+        return p.p.has(ParsedPacket.HAS_IP) ? p : null;
     }
 
     private Facts macFacts(SimPacket fp, SimInterface iface, Direction dir, long local, long remote) {
@@ -809,9 +869,20 @@ public final class SimHost {
             return;
         }
         if (type != EtherType.IPV4 && type != EtherType.IPV6) return;
-        SimPacket pkt = new SimPacket(NetBufferList.wrap(frame), 14, packetId);
+        macIn(new SimPacket(NetBufferList.wrap(frame), ETHERNET_HEADER, packetId), iface);
+    }
+
+    /** FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET, then the IP receive path. */
+    private void macIn(SimPacket pkt, SimInterface iface) {
         pkt.arrival = iface;
-        Facts f = macFacts(pkt, iface, Direction.INBOUND, iface.mac(), Arp.mac(frame, 6));
+        MemorySegment seg = pkt.nbl.segment();
+        long start = pkt.ipOffset - ETHERNET_HEADER;
+        long dst = 0, src = 0;
+        for (int i = 0; i < 6; i++) {
+            dst = dst << 8 | (seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, start + i) & 0xFF);
+            src = src << 8 | (seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, start + 6 + i) & 0xFF);
+        }
+        Facts f = macFacts(pkt, iface, Direction.INBOUND, dst, src);
         Indication ind = path.classify(FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET, f, pkt, null);
         if (!ind.permitted()) return;
         ipReceive(pkt, iface);
@@ -838,7 +909,36 @@ public final class SimHost {
         pkt.loopback = iface.isLoopback();
         Indication ind = path.enforce(v(FWPM_LAYER_INBOUND_IPPACKET_V4, v), packetFacts(pkt, Direction.INBOUND, iface), pkt);
         if (!ind.permitted()) return;
+        if (pkt.p.has(ParsedPacket.FRAGMENT)) {
+            reassemble(pkt, iface);
+            return;
+        }
         transportReceive(pkt, iface);
+    }
+
+    /**
+     * A fragment passed FWPM_LAYER_INBOUND_IPPACKET: it waits for the others; the whole datagram is indicated at
+     * FWPM_LAYER_INBOUND_IPPACKET again with FWP_CONDITION_FLAG_IS_REASSEMBLED and goes on to transport.
+     */
+    private void reassemble(SimPacket frag, SimInterface iface) {
+        if (frag.version() != IpVersion.V4) {
+            count("ipv6-fragment"); // IPv6 reassembly is not modelled
+            return;
+        }
+        Ipv4Fragments.Reassembled r = fragments.add(frag.ipBytes(), frag.src(), frag.dst(), frag.nbl.injectionTag());
+        if (r == null) return;
+        NetBufferList nbl = NetBufferList.wrap(r.ip());
+        nbl.setInjectionTag(r.tag());
+        SimPacket whole = new SimPacket(nbl, 0, frag.id);
+        whole.reassembled = true;
+        whole.arrival = iface;
+        whole.loopback = iface.isLoopback();
+        if (!verified(whole, iface, ParsedPacket.HAS_IP, ParsedPacket.BAD_IP_CHECKSUM, "bad-ip-checksum",
+                FWPM_LAYER_INBOUND_IPPACKET_V4, FwpsIncomingMetadataValues.FWPS_DISCARD_MODULE_NETWORK)) return;
+        Indication ind = path.enforce(v(FWPM_LAYER_INBOUND_IPPACKET_V4, whole.version()),
+                packetFacts(whole, Direction.INBOUND, iface), whole);
+        if (!ind.permitted()) return;
+        transportReceive(whole, iface);
     }
 
     /**
@@ -946,7 +1046,7 @@ public final class SimHost {
         pkt.reparse(ChecksumPolicy.IGNORE);
         Route r = route(pkt.dst());
         InetAddress nextHop = r != null && r.iface() == out ? r.gateway() : pkt.dst();
-        resolve(out, nextHop, mac -> sendFrame(pkt, out, mac));
+        resolve(out, nextHop, mac -> sendFrame(pkt, out, mac, false));
     }
 
     /** Re-wraps an injected list (data at the IP header) as a packet of this host. */

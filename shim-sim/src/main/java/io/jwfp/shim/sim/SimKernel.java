@@ -230,6 +230,31 @@ final class SimKernel implements FwpsKernel {
     }
 
     @Override
+    public NtStatus injectMacSendAsync(InjectionHandle h, Object injectionContext, int flags, int layerId,
+                                       int interfaceIndex, int ndisPortNumber, NetBufferList nbl,
+                                       FwpsInjectCompleteFn completionFn, Object completionContext) {
+        return injectMac(h, Layer.FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET, layerId, interfaceIndex, nbl,
+                iface -> host.macSendInjected(nbl, iface), completionFn, completionContext);
+    }
+
+    @Override
+    public NtStatus injectMacReceiveAsync(InjectionHandle h, Object injectionContext, int flags, int layerId,
+                                          int interfaceIndex, int ndisPortNumber, NetBufferList nbl,
+                                          FwpsInjectCompleteFn completionFn, Object completionContext) {
+        return injectMac(h, Layer.FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET, layerId, interfaceIndex, nbl,
+                iface -> host.macReceiveInjected(nbl, iface), completionFn, completionContext);
+    }
+
+    /** MAC injection on an Ethernet interface; the layer id must name the MAC layer of the direction. */
+    private NtStatus injectMac(InjectionHandle h, Layer expected, int layerId, int interfaceIndex, NetBufferList nbl,
+                               java.util.function.Consumer<SimInterface> path, FwpsInjectCompleteFn completionFn,
+                               Object completionContext) {
+        SimInterface iface = host.interfaceByIndex(interfaceIndex);
+        if (iface == null || iface.isLoopback() || layerId != expected.layerId()) return NtStatus.STATUS_INVALID_PARAMETER;
+        return queue(h, nbl, () -> path.accept(iface), completionFn, completionContext);
+    }
+
+    @Override
     public NtStatus streamInjectAsync(InjectionHandle h, Object injectionContext, int flags, long flowId,
                                       int calloutId, int layerId, int streamFlags, NetBufferList nbl,
                                       long dataLength, FwpsInjectCompleteFn completionFn, Object completionContext) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * A deterministic in-process network: hosts, each with its own WFP (a Base Filtering Engine and filter engine),
@@ -39,6 +40,7 @@ public final class SimNetwork {
     private final Map<String, SimHost> hosts = new LinkedHashMap<>();
     private final List<SimLink> links = new ArrayList<>();
     private final Map<String, SimSwitch> switches = new LinkedHashMap<>();
+    private final List<Consumer<CapturedFrame>> captureListeners = new ArrayList<>();
     private final TraceRecorder trace = new TraceRecorder();
     private long nextPacketId = 1;
     private int nextHostIndex = 1;
@@ -103,9 +105,9 @@ public final class SimNetwork {
         return addSwitch(name, LinkOptions.DEFAULT);
     }
 
-    /** Adds a learning switch whose segment has {@code options} (MTU, latency, loss, reordering). */
+    /** Adds a learning switch whose ports have {@code options} (MTU, latency, loss, reordering). */
     public SimSwitch addSwitch(String name, LinkOptions options) {
-        if (switches.containsKey(name)) throw new IllegalArgumentException("switch '" + name + "' exists");
+        if (switches.containsKey(name) || hosts.containsKey(name)) throw new IllegalArgumentException("'" + name + "' exists");
         SimSwitch s = new SimSwitch(this, name, options);
         switches.put(name, s);
         return s;
@@ -114,6 +116,24 @@ public final class SimNetwork {
     /** The switch with a name, or null. */
     public SimSwitch switchNamed(String name) {
         return switches.get(name);
+    }
+
+    /** Calls {@code listener} for every frame put on a link from now on (loopback traffic is not on a link). */
+    public void addCaptureListener(Consumer<CapturedFrame> listener) {
+        captureListeners.add(listener);
+    }
+
+    /** Starts a capture of every frame on every link (tcpdump on all wires at once). */
+    public SimCapture startCapture() {
+        SimCapture c = new SimCapture();
+        captureListeners.add(c);
+        return c;
+    }
+
+    void captured(SimInterface from, SimInterface to, byte[] frame, long packetId, boolean lost) {
+        if (captureListeners.isEmpty()) return;
+        CapturedFrame f = new CapturedFrame(clock.nanos(), packetId, from, to, frame, lost);
+        for (Consumer<CapturedFrame> l : captureListeners) l.accept(f);
     }
 
     /** Runs until no event is left (see {@link SimClock#runUntilIdle()}). */

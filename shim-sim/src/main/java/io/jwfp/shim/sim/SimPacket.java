@@ -25,6 +25,8 @@ final class SimPacket {
     long id;
     SimInterface arrival;
     boolean loopback;
+    /** Reassembled from fragments (FWP_CONDITION_FLAG_IS_REASSEMBLED). */
+    boolean reassembled;
 
     SimPacket(NetBufferList nbl, int ipOffset, long id) {
         this.nbl = nbl;
@@ -103,6 +105,7 @@ final class SimPacket {
     /** What the trace calls the packet: SYN, SYN-ACK, ACK, data, FIN, RST, datagram, echo-request, ... */
     String label() {
         int proto = p.protocol();
+        if (p.has(ParsedPacket.FRAGMENT)) return "fragment";
         if (proto == IpProtocol.TCP) {
             int f = p.tcpFlags();
             if ((f & TcpView.FLAG_RST) != 0) return "RST";
@@ -137,6 +140,10 @@ final class SimPacket {
     String summary() {
         int proto = p.protocol();
         String s = host(src()), d = host(dst());
+        if (p.has(ParsedPacket.FRAGMENT)) {
+            return "ip " + s + " > " + d + " proto=" + proto + " frag id=" + p.fragmentId() + " off="
+                    + p.fragmentOffset() + (p.moreFragments() ? "+" : "") + " len=" + (p.ipLength() - p.ipHeaderSize());
+        }
         if (proto == IpProtocol.TCP) {
             return "tcp " + s + ":" + p.srcPort() + " > " + d + ":" + p.dstPort() + " [" + tcpFlags(p.tcpFlags())
                     + "] seq=" + p.tcpSeq() + " ack=" + p.tcpAck() + " len=" + p.payloadLength();

@@ -176,15 +176,23 @@ public final class UdpSocket extends Endpoint {
             return;
         }
         InetSocketAddress from = new InetSocketAddress(key.remote(), key.remotePort());
-        if (sock.connected != null && !sock.connected.equals(from)) {
+        boolean fromPeer = sock.connected == null || sock.connected.equals(from);
+        AleFlows.Flow flow = host.flows().find(key);
+        if (!fromPeer && flow == null) {
             host.count("udp-not-from-connected-peer");
             return;
         }
-        AleFlows.Flow flow = host.flows().find(key);
         if (!host.inboundTransport(pkt, f, sock, flow)) return;
         flow = host.inboundDatagramFlow(pkt, f, sock, key, flow);
         if (flow == null) return;
         if (!host.datagramData(pkt, f, flow, sock)) return;
+        // A connected socket takes datagrams from its peer only. One that arrives on another flow of the socket (a
+        // callout sent to that peer on the socket's behalf: ddproxy) is shown to WFP first, so a callout can
+        // rewrite it into one from the peer; what is still not from the peer is dropped here.
+        if (!fromPeer) {
+            host.count("udp-not-from-connected-peer");
+            return;
+        }
         sock.queue.add(new Datagram(pkt.payload(), from));
     }
 }

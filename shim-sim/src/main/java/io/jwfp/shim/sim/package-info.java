@@ -9,7 +9,8 @@
  *     ├─ SimHost "client" ── BaseFilteringEngine → FilterEngine ← SimKernel (FwpsKernel)
  *     │     sockets (TcpSocket, UdpSocket, PingSocket) → TCP/UDP/ICMP → IP (route, ARP) → SimInterface
  *     │     every step that Windows indicates goes through LayerPath → FilterEngine.classify
- *     └─ SimHost "server" ... joined by SimLink (MTU, latency, loss, reordering) or a SimSwitch (learning bridge)
+ *     └─ SimHost "server" ... joined by SimLink (MTU, latency, loss, reordering), point to point or through a
+ *        SimSwitch (a learning bridge: the seed's T3 topology); SimCapture records every frame on the links
  * </pre>
  *
  * <p>{@link io.jwfp.shim.sim.LayerPath} is the one place where the stack meets the engine: it fills a layer's
