@@ -323,11 +323,7 @@ final class SimKernel implements FwpsKernel {
 
     @Override
     public NtStatus flowRemoveContext(long flowId, int layerId, int calloutId) {
-        if (!host.engine().flowContexts().contains(flowId, layerId, calloutId)) return NtStatus.STATUS_NOT_FOUND;
-        long ctx = host.engine().flowContexts().remove(flowId, layerId, calloutId);
-        FwpsCallout c = host.engine().callouts().byId(calloutId);
-        if (c != null) c.flowDeleteFn().flowDelete(layerId, calloutId, ctx);
-        return NtStatus.STATUS_SUCCESS;
+        return host.engine().flowRemoveContext(flowId, layerId, calloutId);
     }
 
     // ---------------------------------------------------------------- pend / complete operation
