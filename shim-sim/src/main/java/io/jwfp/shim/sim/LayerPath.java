@@ -6,6 +6,7 @@ import static io.jwfp.engine.layer.Layer.*;
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.arbitration.ClassifyResult;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
+import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.layer.ConditionKey;
 import io.jwfp.engine.layer.Indications;
 import io.jwfp.engine.layer.IpVersion;
@@ -71,7 +72,7 @@ final class LayerPath {
         host.engine().classify(in, meta, data, r, null, belowWeight);
         ctx.finish();
         if (saved >= 0) moveTo(pkt, saved);
-        boolean injected = pkt != null && pkt.nbl.injectionTag() instanceof SimKernel.InjectionTag;
+        boolean injected = pkt != null && InjectionTags.isInjected(pkt.nbl);
         host.network().trace().classification(host.network().clock().nanos(), host.name(),
                 f.event != null ? f.event : pkt != null ? pkt.label() : "-", layer, f.direction, r.action(),
                 r.filterId(), r.decidingFilter() == null ? null : r.decidingFilter().name(), r.isAbsorbed(),

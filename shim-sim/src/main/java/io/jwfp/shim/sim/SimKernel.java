@@ -17,6 +17,7 @@ import io.jwfp.engine.kernel.FwpsStatusException;
 import io.jwfp.engine.kernel.FwpsStreamData;
 import io.jwfp.engine.kernel.FwpsTransportSendParams;
 import io.jwfp.engine.kernel.InjectionHandle;
+import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
 import io.jwfp.engine.layer.IpVersion;
@@ -40,7 +41,6 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,12 +53,6 @@ import java.util.UUID;
  * on the simulation's thread only.
  */
 final class SimKernel implements FwpsKernel {
-    /** Marks an injected list with the handles that injected it, oldest first. */
-    record InjectionTag(long[] injectors) {}
-
-    /** The injection history of a clone or copy made before it was injected. */
-    private record Lineage(long[] injectors) {}
-
     /** One redirection of a connection (a REDIRECT_RECORD entry). */
     public record RedirectRecord(RedirectHandle handle, long filterId, InetSocketAddress originalDestination,
                                  InetSocketAddress newDestination, long localRedirectTargetPid) {}
@@ -108,28 +102,13 @@ final class SimKernel implements FwpsKernel {
 
     @Override
     public FwpsPacketInjectionState queryPacketInjectionState(InjectionHandle h, NetBufferList nbl) {
-        if (!(nbl.injectionTag() instanceof InjectionTag t)) return FwpsPacketInjectionState.FWPS_PACKET_NOT_INJECTED;
-        long[] inj = t.injectors();
-        if (inj[inj.length - 1] == h.id()) return FwpsPacketInjectionState.FWPS_PACKET_INJECTED_BY_SELF;
-        for (long x : inj) if (x == h.id()) return FwpsPacketInjectionState.FWPS_PACKET_PREVIOUSLY_INJECTED_BY_SELF;
-        return FwpsPacketInjectionState.FWPS_PACKET_INJECTED_BY_OTHER;
-    }
-
-    private static long[] history(NetBufferList nbl) {
-        for (NetBufferList n = nbl; n != null; n = n.parent()) {
-            if (n.injectionTag() instanceof InjectionTag t) return t.injectors();
-            if (n.injectionTag() instanceof Lineage l) return l.injectors();
-        }
-        return new long[0];
+        return InjectionTags.state(h, nbl);
     }
 
     private NtStatus tag(InjectionHandle h, NetBufferList nbl) {
         if (h == null || nbl == null) return NtStatus.STATUS_FWP_NULL_POINTER;
         if (!liveInjection.contains(h.id())) return NtStatus.STATUS_FWP_INJECT_HANDLE_CLOSING;
-        long[] past = history(nbl);
-        long[] now = Arrays.copyOf(past, past.length + 1);
-        now[past.length] = h.id();
-        nbl.setInjectionTag(new InjectionTag(now));
+        InjectionTags.markInjected(h, nbl);
         return NtStatus.STATUS_SUCCESS;
     }
 
@@ -138,14 +117,14 @@ final class SimKernel implements FwpsKernel {
     @Override
     public NetBufferList allocateCloneNetBufferList(NetBufferList original, int allocateCloneFlags) {
         NetBufferList c = original.clone();
-        c.setInjectionTag(new Lineage(history(original)));
+        InjectionTags.inherit(original, c);
         return c;
     }
 
     @Override
     public NetBufferList allocateNetBufferListCopy(NetBufferList original) {
         NetBufferList c = original.deepCopy();
-        c.setInjectionTag(new Lineage(history(original)));
+        InjectionTags.inherit(original, c);
         return c;
     }
 
@@ -210,7 +189,7 @@ final class SimKernel implements FwpsKernel {
                 : host.sourceFor(remote);
         byte[] ip = withIpHeader(local, remote, ep.protocol, transport);
         NetBufferList out = NetBufferList.wrap(ip);
-        out.setInjectionTag(new Lineage(history(nbl)));
+        InjectionTags.inherit(nbl, out);
         NtStatus s = tag(h, out);
         if (!s.isSuccess()) return s;
         // The stack holds the endpoint from here on: a socket closed meanwhile does not stop this packet.
