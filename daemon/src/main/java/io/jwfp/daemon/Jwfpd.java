@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,23 +98,27 @@ public final class Jwfpd implements Callable<Integer> {
             PolicyApplier.Result r = PolicyApplier.apply(parsed, policySession, PolicyApplier.Mode.REPLACE);
             log("applied " + policy + ": " + r.filterIds().size() + " filters");
         }
-        LiveShim shim = null;
-        if (!noLive) {
-            shim = loadShim();
-            shim.start(bfe);
-        }
-        LiveShim liveShim = shim;
+        // The management socket first: if another jwfpd holds it, fail before touching netfilter.
+        AtomicReference<LiveShim> shim = new AtomicReference<>();
         ManagementServer server = new ManagementServer(bfe, socket != null ? socket : Protocol.defaultSocket(), group, true,
-                () -> status(bfe, liveShim));
+                () -> status(bfe, shim.get()));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            // SIGTERM/SIGINT: remove our netfilter state first, so the host is never left queueing to nobody.
-            if (liveShim != null) liveShim.close();
+            // SIGTERM/SIGINT (and exits after a failed start): remove our netfilter state first, so the host is never
+            // left queueing to nobody.
+            LiveShim s = shim.get();
+            if (s != null) s.close();
             server.close();
             policySession.close();
             bfe.close();
             stop.countDown();
         }));
-        log("listening on " + server.socket() + (liveShim == null ? " (no live traffic: --no-live)" : ""));
+        if (!noLive) {
+            LiveShim s = loadShim();
+            shim.set(s);
+            s.start(bfe);
+        }
+        log("listening on " + server.socket() + (noLive ? " (no live traffic: --no-live)"
+                : " (live traffic: queues " + queue + ".." + (queue + queues - 1) + ", fail-" + (failClosed ? "closed" : "open") + ")"));
         stop.await();
         return 0;
     }
