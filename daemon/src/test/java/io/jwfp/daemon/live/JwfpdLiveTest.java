@@ -1,0 +1,359 @@
+package io.jwfp.daemon.live;
+
+import static io.jwfp.shim.nfqueue.TwoNamespaces.A_V4;
+import static io.jwfp.shim.nfqueue.TwoNamespaces.B_V4;
+import static io.jwfp.shim.nfqueue.TwoNamespaces.B_V6;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jwfp.shim.nfqueue.TwoNamespaces;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * jwfpd on live traffic (issue part 5). Two network namespaces made and removed by this class ({@code jwfpd-t-a} with
+ * 10.200.0.1 / fd00:200::1 and {@code jwfpd-t-b} with .2 / ::2, joined by a veth pair); jwfpd runs as a child process
+ * inside A, so its queues, its iptables rules and the test traffic never touch the root namespace. Clients are real
+ * programs in A ({@code curl}) or sockets created in A; servers are sockets in B. Runs as root; skips with the reason
+ * where the kernel or tools lack something.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class JwfpdLiveTest {
+    private static TwoNamespaces net;
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        TwoNamespaces.assumeLiveEnvironment();
+        assumeTrue(TwoNamespaces.onPath("curl"), "curl is not installed (apt-get install curl)");
+        net = TwoNamespaces.create("jwfpd-t");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (net != null) net.close();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (AutoCloseable c : cleanup.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // next
+            }
+        }
+        if (net != null) net.flushRules(); // whatever a failed test left, the next one starts clean
+    }
+
+    private JwfpdProcess jwfpd(String policy, String... extra) throws Exception {
+        return jwfpd(dir.resolve("jwfpd"), policy, extra);
+    }
+
+    private JwfpdProcess jwfpd(Path where, String policy, String... extra) throws Exception {
+        JwfpdProcess j = JwfpdProcess.start(net.a, where, policy, extra);
+        cleanup.add(j);
+        return j;
+    }
+
+    private <T extends AutoCloseable> T closing(T t) {
+        cleanup.add(t);
+        return t;
+    }
+
+    /** {@code curl -m 3 URL} from namespace A. */
+    private static TwoNamespaces.Result curl(String url) throws Exception {
+        return net.run(net.a, 15, "curl", "-sS", "-g", "-m", "3", url);
+    }
+
+    private static String url(String host, int port) {
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/";
+    }
+
+    /** jwfp's rules as {@code iptables -S} lists them in namespace A (IPv4, the security table). */
+    private static String rules() throws Exception {
+        return net.exec(net.a, "iptables", "-w", "-t", "security", "-S");
+    }
+
+    private static JsonNode event(JwfpdProcess j, Predicate<JsonNode> which) throws Exception {
+        for (int i = 0; i < 40; i++) { // events are recorded on the queue thread; give it a moment
+            for (JsonNode e : j.events()) if (which.test(e)) return e;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no such net event among " + j.events());
+    }
+
+    private static long filterId(JwfpdProcess j, String name) throws Exception {
+        for (JsonNode f : j.call("filter.list", r -> { }).path("filters")) {
+            if (f.path("name").asText().equals(name)) return f.path("filterId").asLong();
+        }
+        throw new AssertionError("no filter " + name);
+    }
+
+    // ------------------------------------------------------------------------------------------------ tests
+
+    @Test
+    void blockingAllOutboundStopsARealClientAndTheNetEventNamesFilterAndLayer() throws Exception {
+        TinyServers.Server server = closing(TinyServers.http(net.nsB(), B_V4, 7101));
+        JwfpdProcess j = jwfpd("""
+                filters:
+                  - name: block-all-outbound
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
+                    action: FWP_ACTION_BLOCK
+                """);
+        TwoNamespaces.Result r = curl(url(B_V4, 7101));
+        assertThat(r.exitCode()).as(r.output()).isNotZero();
+        assertThat(server.accepted.get()).as("the server never sees the connection").isZero();
+
+        JsonNode e = event(j, n -> n.path("remotePort").asInt() == 7101);
+        assertThat(e.path("type").asText()).isEqualTo("FWPM_NET_EVENT_TYPE_CLASSIFY_DROP");
+        assertThat(e.path("layer").asText()).isEqualTo("FWPM_LAYER_ALE_AUTH_CONNECT_V4");
+        assertThat(e.path("filterName").asText()).isEqualTo("block-all-outbound");
+        assertThat(e.path("filterId").asLong()).isEqualTo(filterId(j, "block-all-outbound"));
+        assertThat(e.path("direction").asText()).isEqualTo("FWP_DIRECTION_OUTBOUND");
+        assertThat(e.path("ipProtocol").asInt()).isEqualTo(6);
+        assertThat(e.path("localAddr").asText()).isEqualTo(A_V4);
+        assertThat(e.path("remoteAddr").asText()).isEqualTo(B_V4);
+        assertThat(e.path("appId").asText()).as("ALE_APP_ID from sock_diag and /proc").endsWith("/curl");
+        assertThat(e.path("userId").asLong()).isZero();
+        assertThat(e.path("reauthorize").asBoolean()).isFalse();
+
+        // Only new flows are queued: an ALE-only policy never sends established traffic to user space.
+        assertThat(rules()).contains("--ctstate NEW,RELATED -j JWFP-QUEUE").doesNotContain("-A JWFP-OUTPUT -j JWFP-QUEUE");
+        JsonNode live = j.liveStatus();
+        assertThat(live.path("wiring").path("hooks").path("v4 OUTPUT").asText()).isEqualTo("new flows, reauthorization");
+        assertThat(live.path("wiring").path("hooks").path("v4 FORWARD").asText()).isEqualTo("nothing");
+    }
+
+    @Test
+    void aBlockAtThePacketLayerQueuesEveryPacketAndItsEventCarriesProtocolAndPorts() throws Exception {
+        closing(TinyServers.http(net.nsB(), B_V4, 7102));
+        JwfpdProcess j = jwfpd("""
+                filters:
+                  - name: block-to-b
+                    layer: FWPM_LAYER_OUTBOUND_IPPACKET_V4
+                    conditions:
+                      - {field: FWPM_CONDITION_IP_REMOTE_ADDRESS, value: 10.200.0.2}
+                    action: FWP_ACTION_BLOCK
+                """);
+        assertThat(curl(url(B_V4, 7102)).exitCode()).isNotZero();
+        JsonNode e = event(j, n -> n.path("layer").asText().equals("FWPM_LAYER_OUTBOUND_IPPACKET_V4"));
+        assertThat(e.path("filterName").asText()).isEqualTo("block-to-b");
+        assertThat(e.path("ipProtocol").asInt()).as("read from the packet: the layer has no protocol field").isEqualTo(6);
+        assertThat(e.path("remotePort").asInt()).isEqualTo(7102);
+        assertThat(rules()).contains("-A JWFP-OUTPUT -j JWFP-QUEUE");
+        assertThat(j.liveStatus().path("wiring").path("hooks").path("v4 OUTPUT").asText()).isEqualTo("every packet");
+    }
+
+    @Test
+    void permitFiltersLetTrafficThrough() throws Exception {
+        TinyServers.Server allowed = closing(TinyServers.http(net.nsB(), B_V4, 7103));
+        closing(TinyServers.http(net.nsB(), B_V4, 7104));
+        jwfpd("""
+                filters:
+                  - name: block-all-outbound
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
+                    action: FWP_ACTION_BLOCK
+                  - name: permit-7103
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
+                    weight: {uint8: 15}
+                    conditions:
+                      - {field: FWPM_CONDITION_IP_REMOTE_PORT, value: 7103}
+                    action: FWP_ACTION_PERMIT
+                """);
+        TwoNamespaces.Result ok = curl(url(B_V4, 7103));
+        assertThat(ok.exitCode()).as(ok.output()).isZero();
+        assertThat(ok.output()).isEqualTo("ok");
+        assertThat(allowed.requests.get()).isEqualTo(1);
+        assertThat(curl(url(B_V4, 7104)).exitCode()).isNotZero();
+    }
+
+    @Test
+    void aFilterAddedWhileTrafficFlowsBlocksNewFlowsAndReauthorizesExistingOnes() throws Exception {
+        closing(TinyServers.echo(net.nsB(), B_V4, 7105));
+        closing(TinyServers.echo(net.nsB(), B_V4, 7106));
+        JwfpdProcess j = jwfpd("""
+                filters:
+                  - name: permit-connects
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
+                    action: FWP_ACTION_PERMIT
+                """);
+        Socket doomed = closing(TinyServers.connect(net.nsA(), B_V4, 7105, 3000));
+        Socket spared = closing(TinyServers.connect(net.nsA(), B_V4, 7106, 3000));
+        assertThat(TinyServers.echoes(doomed, 1)).isTrue();
+        assertThat(TinyServers.echoes(spared, 1)).isTrue();
+
+        long id = j.addFilter("""
+                {"name": "block-7105", "layer": "FWPM_LAYER_ALE_AUTH_CONNECT_V4", "weight": {"uint8": 15},
+                 "conditions": [{"field": "FWPM_CONDITION_IP_REMOTE_PORT", "value": 7105}], "action": "BLOCK"}
+                """);
+        // The established flow's next packet goes back to ALE_AUTH_CONNECT as a reauthorization and is dropped.
+        assertThat(TinyServers.echoes(doomed, 2)).as("the existing 7105 connection is cut").isFalse();
+        assertThat(TinyServers.echoes(spared, 2)).as("the 7106 connection is reauthorized and permitted").isTrue();
+        JsonNode e = event(j, n -> n.path("filterId").asLong() == id);
+        assertThat(e.path("reauthorize").asBoolean()).isTrue();
+        assertThat(e.path("layer").asText()).isEqualTo("FWPM_LAYER_ALE_AUTH_CONNECT_V4");
+        assertThat(e.path("remotePort").asInt()).isEqualTo(7105);
+        assertThat(j.liveStatus().path("pipeline").path("aleReauthorizations").asLong()).isGreaterThanOrEqualTo(2);
+        // New flows are blocked as such.
+        assertThatThrownBy(() -> TinyServers.connect(net.nsA(), B_V4, 7105, 1500)).isInstanceOf(Exception.class);
+        assertThat(event(j, n -> n.path("filterId").asLong() == id && !n.path("reauthorize").asBoolean())).isNotNull();
+        Socket fresh = closing(TinyServers.connect(net.nsA(), B_V4, 7106, 3000));
+        assertThat(TinyServers.echoes(fresh, 3)).isTrue();
+    }
+
+    @Test
+    void ipv6FlowsAreClassifiedAtTheV6Layers() throws Exception {
+        closing(TinyServers.http(net.nsB(), B_V6, 7107));
+        closing(TinyServers.http(net.nsB(), B_V4, 7107));
+        JwfpdProcess j = jwfpd("""
+                filters:
+                  - name: block-7107-v6
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V6
+                    conditions:
+                      - {field: FWPM_CONDITION_IP_REMOTE_PORT, value: 7107}
+                    action: FWP_ACTION_BLOCK
+                """);
+        assertThat(j.liveStatus().path("wiring").path("ipv6").asText()).isEqualTo("wired");
+        assertThat(curl(url(B_V6, 7107)).exitCode()).isNotZero();
+        TwoNamespaces.Result v4 = curl(url(B_V4, 7107));
+        assertThat(v4.exitCode()).as("the V4 layer has no filter " + v4.output()).isZero();
+        JsonNode e = event(j, n -> n.path("filterName").asText().equals("block-7107-v6"));
+        assertThat(e.path("layer").asText()).isEqualTo("FWPM_LAYER_ALE_AUTH_CONNECT_V6");
+        assertThat(e.path("ipVersion").asInt()).isEqualTo(6);
+        assertThat(e.path("remoteAddr").asText()).isEqualTo(B_V6);
+        assertThat(net.exec(net.a, "ip6tables", "-w", "-t", "security", "-S")).contains("-j JWFP-OUTPUT");
+    }
+
+    @Test
+    void aBlockAtFlowEstablishedStopsTheConnectionAndPermittedFlowsAreClassifiedOnce() throws Exception {
+        // The WinKernelDev port blocker (seed-samples WKD-1): a block at ALE_FLOW_ESTABLISHED for remote port 7108.
+        TinyServers.Server blocked = closing(TinyServers.http(net.nsB(), B_V4, 7108));
+        closing(TinyServers.http(net.nsB(), B_V4, 7109));
+        JwfpdProcess j = jwfpd("""
+                filters:
+                  - name: block-7108
+                    layer: FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4
+                    conditions:
+                      - {field: FWPM_CONDITION_IP_REMOTE_PORT, value: 7108}
+                    action: FWP_ACTION_BLOCK
+                  - name: permit-7109
+                    layer: FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4
+                    conditions:
+                      - {field: FWPM_CONDITION_IP_REMOTE_PORT, value: 7109}
+                    action: FWP_ACTION_PERMIT
+                """, "--allow-events");
+        assertThat(curl(url(B_V4, 7108)).exitCode()).isNotZero();
+        assertThat(blocked.requests.get()).as("no data reaches the server").isZero();
+        JsonNode e = event(j, n -> n.path("filterName").asText().equals("block-7108"));
+        assertThat(e.path("type").asText()).isEqualTo("FWPM_NET_EVENT_TYPE_CLASSIFY_DROP");
+        assertThat(e.path("layer").asText()).isEqualTo("FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4");
+        assertThat(e.path("direction").asText()).isEqualTo("FWP_DIRECTION_OUTBOUND");
+
+        for (int i = 0; i < 3; i++) assertThat(curl(url(B_V4, 7109)).output()).isEqualTo("ok");
+        // Once per flow, not per packet: three connections, three classifications (each logged as an allow).
+        Thread.sleep(300);
+        long allows = j.events().stream().filter(n -> n.path("filterName").asText().equals("permit-7109")).count();
+        assertThat(allows).isEqualTo(3);
+        assertThat(rules()).contains("-p tcp -m conntrack --ctstate ESTABLISHED -m connmark ! --mark 0x4000000/0x4000000");
+    }
+
+    @Test
+    void sigkillLeavesTrafficFlowingAndTheNextStartReplacesTheLeftoverRules() throws Exception {
+        closing(TinyServers.http(net.nsB(), B_V4, 7110));
+        String policy = """
+                filters:
+                  - name: block-7110
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
+                    conditions:
+                      - {field: FWPM_CONDITION_IP_REMOTE_PORT, value: 7110}
+                    action: FWP_ACTION_BLOCK
+                """;
+        JwfpdProcess first = jwfpd(dir.resolve("first"), policy);
+        assertThat(curl(url(B_V4, 7110)).exitCode()).isNotZero();
+        first.kill();
+        // The rules are still there, with --queue-bypass: nobody listens, the kernel lets the packets pass.
+        assertThat(rules()).contains("-A OUTPUT -m comment --comment jwfp -j JWFP-OUTPUT").contains("--queue-bypass");
+        TwoNamespaces.Result r = curl(url(B_V4, 7110));
+        assertThat(r.exitCode()).as("fail-open: " + r.output()).isZero();
+
+        // The next jwfpd (here with nothing at the ALE layers) replaces what the crash left behind...
+        JwfpdProcess second = jwfpd(dir.resolve("second"), "filters: []\n");
+        assertThat(second.log()).contains("left by a jwfpd that did not stop cleanly");
+        assertThat(rules()).doesNotContain("--comment jwfp");
+        // ...and a clean stop leaves nothing at all.
+        assertThat(second.terminate()).as("SIGTERM: the JVM exits 128+15 after the shutdown hook").isEqualTo(143);
+        assertThat(rules()).doesNotContain("JWFP");
+        assertThat(net.exec(net.a, "ip6tables", "-w", "-t", "security", "-S")).doesNotContain("JWFP");
+    }
+
+    @Test
+    void failClosedDropsWhileJwfpdIsDownAndACleanStopReopens() throws Exception {
+        closing(TinyServers.http(net.nsB(), B_V4, 7111));
+        String policy = """
+                filters:
+                  - name: permit-connects
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
+                    action: FWP_ACTION_PERMIT
+                """;
+        JwfpdProcess first = jwfpd(dir.resolve("first"), policy, "--fail-closed");
+        assertThat(curl(url(B_V4, 7111)).output()).isEqualTo("ok");
+        assertThat(rules()).contains("NFQUEUE").doesNotContain("--queue-bypass");
+        first.kill();
+        assertThat(curl(url(B_V4, 7111)).exitCode()).as("new flows are dropped while jwfpd is down").isNotZero();
+
+        JwfpdProcess second = jwfpd(dir.resolve("second"), policy, "--fail-closed");
+        assertThat(curl(url(B_V4, 7111)).output()).isEqualTo("ok");
+        assertThat(second.terminate()).as("SIGTERM: the JVM exits 128+15 after the shutdown hook").isEqualTo(143);
+        assertThat(rules()).doesNotContain("JWFP");
+        assertThat(curl(url(B_V4, 7111)).output()).as("a clean stop removes the rules").isEqualTo("ok");
+    }
+
+    @Test
+    void aDynamicSessionsFilterDisappearsWhenItsClientExits() throws Exception {
+        closing(TinyServers.http(net.nsB(), B_V4, 7112));
+        JwfpdProcess j = jwfpd(null);
+        assertThat(rules()).doesNotContain("--comment jwfp"); // no filters: no rule at all
+        Process client = new ProcessBuilder(JwfpdProcess.java(), "-cp", System.getProperty("java.class.path"),
+                DynamicSessionClient.class.getName(), j.socket.toString(), """
+                {"name": "dynamic-block-7112", "layer": "FWPM_LAYER_ALE_AUTH_CONNECT_V4",
+                 "conditions": [{"field": "FWPM_CONDITION_IP_REMOTE_PORT", "value": 7112}], "action": "BLOCK"}
+                """).redirectErrorStream(true).start();
+        cleanup.add(client::destroyForcibly);
+        BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertThat(line).as("the client added its filter").startsWith("added ");
+        assertThat(curl(url(B_V4, 7112)).exitCode()).isNotZero();
+        assertThat(j.call("filter.list", r -> { }).path("filters")).hasSize(1);
+
+        client.destroyForcibly(); // SIGKILL: the connection closes without a goodbye
+        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        JsonNode filters = null;
+        for (int i = 0; i < 100; i++) {
+            filters = j.call("filter.list", r -> { }).path("filters");
+            if (filters.isEmpty()) break;
+            Thread.sleep(50);
+        }
+        assertThat(filters).as("the dynamic session's filter is gone").isEmpty();
+        assertThat(curl(url(B_V4, 7112)).output()).isEqualTo("ok");
+        assertThat(rules()).doesNotContain("--comment jwfp");
+    }
+}
