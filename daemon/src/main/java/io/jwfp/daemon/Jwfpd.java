@@ -93,13 +93,16 @@ public final class Jwfpd implements Callable<Integer> {
         Policy parsed = policy == null ? null : PolicyParser.parse(policy); // fail before touching anything
         BaseFilteringEngine bfe = BaseFilteringEngine.open(stateDir);
         bfe.setNetEventCollection(true, allowEvents);
+        // The live shim's callout runtime must exist before --policy builds callouts (their injection handles).
+        LiveShim liveShim = noLive ? null : loadShim();
+        if (liveShim != null) liveShim.prepare(bfe);
         FwpmEngine policySession = bfe.openSession(FwpmSession.named("jwfpd --policy"));
         if (parsed != null) {
             PolicyApplier.Result r = PolicyApplier.apply(parsed, policySession, PolicyApplier.Mode.REPLACE);
             log("applied " + policy + ": " + r.filterIds().size() + " filters");
         }
         // The management socket first: if another jwfpd holds it, fail before touching netfilter.
-        AtomicReference<LiveShim> shim = new AtomicReference<>();
+        AtomicReference<LiveShim> shim = new AtomicReference<>(liveShim);
         ManagementServer server = new ManagementServer(bfe, socket != null ? socket : Protocol.defaultSocket(), group, true,
                 () -> status(bfe, shim.get()));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -112,11 +115,7 @@ public final class Jwfpd implements Callable<Integer> {
             bfe.close();
             stop.countDown();
         }));
-        if (!noLive) {
-            LiveShim s = loadShim();
-            shim.set(s);
-            s.start(bfe);
-        }
+        if (liveShim != null) liveShim.start(bfe);
         log("listening on " + server.socket() + (noLive ? " (no live traffic: --no-live)"
                 : " (live traffic: queues " + queue + ".." + (queue + queues - 1) + ", fail-" + (failClosed ? "closed" : "open") + ")"));
         stop.await();

@@ -32,14 +32,24 @@ public final class NfQueueLiveShim implements LiveShim {
     }
 
     @Override
-    public void start(BaseFilteringEngine bfe) {
+    public void prepare(BaseFilteringEngine bfe) {
         try {
-            traffic = LiveTraffic.start(bfe, new LiveTraffic.Options(options.firstQueue(), options.queueCount(),
+            traffic = LiveTraffic.prepare(bfe, new LiveTraffic.Options(options.firstQueue(), options.queueCount(),
                     options.failClosed()), msg -> System.err.println("jwfpd: " + msg));
         } catch (NfQueueUnavailableException e) {
             throw new Jwfpd.StartupException("cannot intercept live traffic: " + e.getMessage()
                     + " (or run with --no-live to manage policies only)");
-        } catch (Netfilter.WiringException | NfQueueException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
+            throw new Jwfpd.StartupException(e.getMessage());
+        }
+    }
+
+    @Override
+    public void start(BaseFilteringEngine bfe) {
+        if (traffic == null) prepare(bfe);
+        try {
+            traffic.start();
+        } catch (Netfilter.WiringException | NfQueueException e) {
             throw new Jwfpd.StartupException("cannot intercept live traffic: " + e.getMessage());
         }
     }

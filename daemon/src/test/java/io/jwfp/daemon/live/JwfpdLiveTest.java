@@ -277,6 +277,47 @@ class JwfpdLiveTest {
     }
 
     @Test
+    void aCalloutWrittenForTheSimulatorRewritesLivePackets() throws Exception {
+        // examples' PayloadRewriter (clone, modify, inject at the transport layer, absorb), unchanged, on real packets:
+        // the injected copy replaces the original in the verdict.
+        closing(TinyServers.echo(net.nsB(), B_V4, 7113));
+        JwfpdProcess j = jwfpd("""
+                sublayers:
+                  - {name: rewriter, weight: 0x4000}
+                callouts:
+                  - name: hello-rewriter
+                    layer: FWPM_LAYER_INBOUND_TRANSPORT_V4
+                    implementation: payload-rewriter
+                    config: {pattern: hello, replacement: HELLO}
+                filters:
+                  - name: tcp-to-rewriter
+                    layer: FWPM_LAYER_INBOUND_TRANSPORT_V4
+                    sublayer: rewriter
+                    conditions:
+                      - {field: IP_PROTOCOL, value: tcp}
+                    action: FWP_ACTION_CALLOUT_TERMINATING
+                    callout: hello-rewriter
+                """);
+        Socket s = closing(TinyServers.connect(net.nsA(), B_V4, 7113, 3000));
+        s.getOutputStream().write("hello world\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] back = new byte[12];
+        int n = 0;
+        while (n < back.length) {
+            int r = s.getInputStream().read(back, n, back.length - n);
+            if (r < 0) break;
+            n += r;
+        }
+        assertThat(new String(back, 0, n, StandardCharsets.US_ASCII)).isEqualTo("HELLO world\n");
+        JsonNode pipeline = j.liveStatus().path("pipeline");
+        assertThat(pipeline.path("modified").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(pipeline.path("injectionsRefused").asLong()).isZero();
+        // The connection goes on normally afterwards (sequence numbers and checksums intact).
+        s.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] bye = s.getInputStream().readNBytes(4);
+        assertThat(new String(bye, StandardCharsets.US_ASCII)).isEqualTo("bye\n");
+    }
+
+    @Test
     void sigkillLeavesTrafficFlowingAndTheNextStartReplacesTheLeftoverRules() throws Exception {
         closing(TinyServers.http(net.nsB(), B_V4, 7110));
         String policy = """

@@ -41,10 +41,11 @@ final class TinyServers {
                 InputStream in = c.getInputStream();
                 OutputStream out = c.getOutputStream();
                 if (echo) {
-                    int b;
-                    while ((b = in.read()) >= 0) {
+                    byte[] buf = new byte[4096];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
                         requests.incrementAndGet();
-                        out.write(b);
+                        out.write(buf, 0, n); // what arrived together goes back together (one segment)
                         out.flush();
                     }
                     return;

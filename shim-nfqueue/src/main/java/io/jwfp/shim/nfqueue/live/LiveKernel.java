@@ -93,7 +93,9 @@ public final class LiveKernel implements FwpsKernel {
 
     @Override
     public NetBufferList allocateNetBufferListCopy(NetBufferList original) {
-        NetBufferList c = original.deepCopy();
+        PacketPipeline p = PacketPipeline.current();
+        NetBufferList c = p != null ? p.copyOfCurrent(original) : null;
+        if (c == null) c = original.deepCopy();
         InjectionTags.inherit(original, c);
         return c;
     }

@@ -89,25 +89,42 @@ public final class LiveTraffic implements AutoCloseable {
     }
 
     /**
-     * Starts intercepting in this process's network namespace.
+     * Starts intercepting in this process's network namespace: {@link #prepare} and {@link #start()} at once.
      *
      * @throws io.jwfp.shim.nfqueue.NfQueueUnavailableException when queues cannot be used here (with the reason)
      * @throws Netfilter.WiringException when the rules cannot be installed (with what to install)
      */
     public static LiveTraffic start(BaseFilteringEngine bfe, Options options, Consumer<String> log) {
-        NfQueue.ensureAvailable();
-        LiveTraffic t = new LiveTraffic(bfe, options, log);
-        try {
-            t.startAll();
-        } catch (RuntimeException e) {
-            t.close();
-            throw e;
-        }
+        LiveTraffic t = prepare(bfe, options, log);
+        t.start();
         return t;
     }
 
+    /**
+     * Checks that queues can be used here and installs the callout runtime in the engine, without intercepting yet:
+     * callouts a policy builds from now on get the {@link LiveKernel} (for their injection handles).
+     *
+     * @throws io.jwfp.shim.nfqueue.NfQueueUnavailableException when queues cannot be used here (with the reason)
+     */
+    public static LiveTraffic prepare(BaseFilteringEngine bfe, Options options, Consumer<String> log) {
+        NfQueue.ensureAvailable();
+        LiveTraffic t = new LiveTraffic(bfe, options, log);
+        t.engine.setKernel(t.kernel);
+        return t;
+    }
+
+    /** Binds the queues, installs the rules for the current policy and follows policy changes. */
+    public synchronized void start() {
+        if (closed) throw new IllegalStateException("closed");
+        try {
+            startAll();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
     private void startAll() {
-        engine.setKernel(kernel);
         NfQueueConfig config = NfQueueConfig.builder(options.firstQueue())
                 .failOpen(!options.failClosed())
                 .gso(true)

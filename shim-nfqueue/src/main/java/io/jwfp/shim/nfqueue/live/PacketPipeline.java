@@ -556,6 +556,19 @@ public final class PacketPipeline implements PacketHandler {
     }
 
     /**
+     * A copy of the packet being classified when {@code list} is this pipeline's list over it: only the packet's bytes
+     * (the receive buffer around it holds other packets), with the same data offset relative to the IP header. Null
+     * for any other list.
+     */
+    NetBufferList copyOfCurrent(NetBufferList list) {
+        if (list != nbl) return null;
+        byte[] bytes = new byte[ipLen];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, ipOff, bytes, 0, ipLen);
+        long off = Math.max(0, list.dataOffset() - ipOff);
+        return NetBufferList.wrap(bytes, (int) off, (int) Math.min(list.dataLength(), ipLen - off));
+    }
+
+    /**
      * A callout injects {@code list} while classifying the current packet (clone, modify, inject, absorb: WFP's way
      * to change a packet). If the callout then blocks with ABSORB, the injected packet replaces the current one: the
      * remaining layers see it, and the verdict carries its bytes. Called by {@link LiveKernel}.
