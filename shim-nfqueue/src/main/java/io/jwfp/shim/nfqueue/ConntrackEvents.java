@@ -70,9 +70,7 @@ public final class ConntrackEvents implements AutoCloseable {
                 while (off + NLMSG_HDRLEN <= n) {
                     int len = NfqMessages.messageLength(buf, off);
                     if (len < NLMSG_HDRLEN || off + len > n) break;
-                    if (NfqMessages.messageType(buf, off) == CT_TYPE_DELETE) {
-                        ct.reset();
-                        NfqMessages.parseConntrack(buf, off + NfqMessages.NFNL_HEADER, off + len, ct);
+                    if (NfqMessages.messageType(buf, off) == CT_TYPE_DELETE && NfqMessages.parseConntrackEvent(buf, off, n, ct)) {
                         events.incrementAndGet();
                         try {
                             listener.destroyed(ct);

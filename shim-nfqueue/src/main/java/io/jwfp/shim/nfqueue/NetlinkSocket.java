@@ -20,6 +20,7 @@ final class NetlinkSocket implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment errnoState = LibC.allocateCaptureState(arena);
     private volatile boolean closed;
+    private boolean released;
 
     private NetlinkSocket(int fd) {
         this.fd = fd;
@@ -134,9 +135,12 @@ final class NetlinkSocket implements AutoCloseable {
         LibC.close(errnoState, fd);
     }
 
-    /** Frees the buffers; only once no thread uses the socket any more. */
-    void release() {
+    /** Frees the buffers; only once no thread uses the socket any more. Idempotent. */
+    synchronized void release() {
         close();
-        arena.close();
+        if (!released) {
+            released = true;
+            arena.close();
+        }
     }
 }

@@ -154,7 +154,7 @@ public final class PacketPipeline implements PacketHandler {
                 permit(verdicts, packetId, mark);
             }
         } finally {
-            CURRENT.remove();
+            CURRENT.set(null); // not remove(): a new thread-local entry per packet would allocate
         }
     }
 
