@@ -63,6 +63,9 @@ public final class Jwfpd implements Callable<Integer> {
     @Option(names = "--allow-events", description = "Also log permitted classifications as net events.")
     boolean allowEvents;
 
+    @Option(names = "--remove-rules", description = "Remove the netfilter rules a jwfpd left behind (crash, SIGKILL) and exit.")
+    boolean removeRules;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Instant started = Instant.now();
 
@@ -90,6 +93,7 @@ public final class Jwfpd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (removeRules) return removeRules();
         Policy parsed = policy == null ? null : PolicyParser.parse(policy); // fail before touching anything
         BaseFilteringEngine bfe = BaseFilteringEngine.open(stateDir);
         bfe.setNetEventCollection(true, allowEvents);
@@ -119,6 +123,18 @@ public final class Jwfpd implements Callable<Integer> {
         log("listening on " + server.socket() + (noLive ? " (no live traffic: --no-live)"
                 : " (live traffic: queues " + queue + ".." + (queue + queues - 1) + ", fail-" + (failClosed ? "closed" : "open") + ")"));
         stop.await();
+        return 0;
+    }
+
+    private int removeRules() {
+        Path sock = socket != null ? socket : Protocol.defaultSocket();
+        if (ManagementServer.isLive(sock)) {
+            throw new StartupException("jwfpd is running (it listens on " + sock + "); stop it with SIGTERM, which "
+                    + "removes its rules");
+        }
+        int n = 0;
+        for (LiveShimFactory f : ServiceLoader.load(LiveShimFactory.class)) n += f.removeLeftovers();
+        log(n == 0 ? "no jwfp rules were left" : "removed jwfp's leftover rules (" + n + " table(s))");
         return 0;
     }
 

@@ -29,6 +29,15 @@ public final class NfQueueLiveShim implements LiveShim {
         public LiveShim create(Options options) {
             return new NfQueueLiveShim(options);
         }
+
+        @Override
+        public int removeLeftovers() {
+            try {
+                return Netfilter.removeLeftovers();
+            } catch (Netfilter.WiringException e) {
+                throw new Jwfpd.StartupException(e.getMessage());
+            }
+        }
     }
 
     @Override

@@ -144,6 +144,40 @@ class JwfpdLiveTest {
     }
 
     @Test
+    void appAndUserConditionsMatchTheProcessBehindTheFlow() throws Exception {
+        assumeTrue(TwoNamespaces.onPath("setpriv"), "setpriv (util-linux) is needed to run a client as another user");
+        closing(TinyServers.http(net.nsB(), B_V4, 7114));
+        // The app id is the executable as /proc/PID/exe names it: the real path.
+        String curl = Path.of(net.exec(net.a, "sh", "-c", "command -v curl").trim()).toRealPath().toString();
+        JwfpdProcess j = jwfpd("""
+                filters:
+                  - name: no-curl
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
+                    conditions:
+                      - {field: ALE_APP_ID, value: %s}
+                    action: FWP_ACTION_BLOCK
+                  - name: no-nobody
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
+                    conditions:
+                      - {field: ALE_USER_ID, value: "uid:65534"}
+                    action: FWP_ACTION_BLOCK
+                """.formatted(curl));
+        assertThat(curl(url(B_V4, 7114)).exitCode()).as("curl is blocked by its app id").isNotZero();
+        assertThat(event(j, n -> n.path("filterName").asText().equals("no-curl")).path("appId").asText()).endsWith("curl");
+        // The same connection from another program (this JVM) is permitted...
+        try (Socket s = TinyServers.connect(net.nsA(), B_V4, 7114, 3000)) {
+            assertThat(s.isConnected()).isTrue();
+        }
+        // ...unless it runs as nobody: nc as uid 65534 is stopped by the user condition.
+        TwoNamespaces.Result nobody = net.run(net.a, 15, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "nc", "-z", "-w", "2", B_V4, "7114");
+        assertThat(nobody.exitCode()).as(nobody.output()).isNotZero();
+        JsonNode e = event(j, n -> n.path("filterName").asText().equals("no-nobody"));
+        assertThat(e.path("userId").asLong()).isEqualTo(65534);
+        assertThat(e.path("appId").asText()).contains("nc");
+    }
+
+    @Test
     void aBlockAtThePacketLayerQueuesEveryPacketAndItsEventCarriesProtocolAndPorts() throws Exception {
         closing(TinyServers.http(net.nsB(), B_V4, 7102));
         JwfpdProcess j = jwfpd("""
@@ -366,6 +400,18 @@ class JwfpdLiveTest {
         assertThat(second.terminate()).as("SIGTERM: the JVM exits 128+15 after the shutdown hook").isEqualTo(143);
         assertThat(rules()).doesNotContain("JWFP");
         assertThat(curl(url(B_V4, 7111)).output()).as("a clean stop removes the rules").isEqualTo("ok");
+
+        // After a crash in fail-closed mode, `jwfpd --remove-rules` reopens the host without starting a daemon.
+        JwfpdProcess third = jwfpd(dir.resolve("third"), policy, "--fail-closed");
+        third.kill();
+        assertThat(curl(url(B_V4, 7111)).exitCode()).isNotZero();
+        TwoNamespaces.Result removed = net.run(net.a, 30, JwfpdProcess.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "io.jwfp.daemon.Jwfpd", "--remove-rules", "--socket",
+                third.socket.toString());
+        assertThat(removed.exitCode()).as(removed.output()).isZero();
+        assertThat(removed.output()).contains("removed jwfp's leftover rules");
+        assertThat(rules()).doesNotContain("JWFP");
+        assertThat(curl(url(B_V4, 7111)).output()).isEqualTo("ok");
     }
 
     @Test
