@@ -5,19 +5,20 @@
 #       classified;
 #   (c) jwfpd with an ALE-only policy (one PERMIT filter at FWPM_LAYER_ALE_AUTH_CONNECT_V4): only new flows (and
 #       reauthorizations) are queued, established traffic never leaves the kernel.
-# Prints Gbit/s and the ratio of (b) and (c) to (a).
 #
 # Namespaces jwfptp-a (10.200.0.1, iperf3 client, jwfpd) and jwfptp-b (10.200.0.2, iperf3 server) joined by a veth
 # pair; nothing leaves them and nothing is changed in the root namespace. Needs root, iproute2, iptables, iperf3 and
 # JDK 25 (JAVA_HOME). Builds cli/target/jwfp.jar if it is missing.
 #
-# Usage: scripts/live-throughput.sh [seconds-per-run (default 10)] [runs-per-mode (default 1)]
+# Usage: scripts/live-throughput.sh [seconds-per-run (default 10)] [rounds (default 3)]
+# Each round runs (a), (b), (c) once; the summary gives each mode's median and its ratio to (a).
 set -euo pipefail
 
 DURATION=${1:-10}
-RUNS=${2:-1}
+RUNS=${2:-3}
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 . "$ROOT/scripts/java-env.sh"
+. "$ROOT/scripts/netns-pair.sh"
 JAVA="$JAVA_HOME/bin/java"
 JAR="$ROOT/cli/target/jwfp.jar"
 A=jwfptp-a
@@ -46,39 +47,19 @@ stop_jwfpd() {
 cleanup() {
     stop_jwfpd
     [ -n "$SPID" ] && kill "$SPID" 2>/dev/null || true
-    ip netns del "$A" 2>/dev/null || true
-    ip netns del "$B" 2>/dev/null || true
+    netns_pair_delete "$A" "$B"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-ip netns del "$A" 2>/dev/null || true
-ip netns del "$B" 2>/dev/null || true
-
-ip netns add "$A"
-ip netns add "$B"
-ip -n "$A" link add va type veth peer name vb netns "$B"
-ip -n "$A" addr add 10.200.0.1/24 dev va
-ip -n "$B" addr add 10.200.0.2/24 dev vb
-for l in "$A va" "$B vb" "$A lo" "$B lo"; do set -- $l; ip -n "$1" link set "$2" up; done
+netns_pair_create "$A" "$B"
 
 ip netns exec "$B" iperf3 -s -p "$PORT" >/dev/null 2>&1 &
 SPID=$!
 sleep 0.5
 
-# Receiver-side bitrate of one iperf3 run, in Gbit/s.
-run_iperf() {
-    ip netns exec "$A" iperf3 -c 10.200.0.2 -p "$PORT" -t "$DURATION" -f m \
-        | awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") printf "%.3f\n", $(i-1) / 1000 }'
-}
-
-# Best of RUNS iperf3 runs (the machine's other load only ever lowers a run).
-best_of_runs() {
-    local best=0 r
-    for _ in $(seq "$RUNS"); do
-        r=$(run_iperf)
-        best=$(awk -v a="$best" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
-    done
-    echo "$best"
+# The median of the numbers given (one per line).
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 start_jwfpd() {
@@ -92,39 +73,44 @@ start_jwfpd() {
     exit 1
 }
 
-# Packets jwfpd classified, from jwfp status.
+# Packets jwfpd's queue received, from jwfp status.
 queued_packets() {
     "$JAVA" -cp "$JAR" io.jwfp.cli.Jwfp status --socket "$WORK/jwfpd.sock" 2>/dev/null \
         | awk -F: '/"packets"/ { gsub(/[ ,]/, "", $2); print $2; exit }'
 }
 
-cat >"$WORK/packet.yaml" <<'YAML'
+cat >"$WORK/b.yaml" <<'YAML'
 filters:
   - name: permit-every-outbound-packet
     layer: FWPM_LAYER_OUTBOUND_IPPACKET_V4
     action: FWP_ACTION_PERMIT
 YAML
-cat >"$WORK/ale.yaml" <<'YAML'
+cat >"$WORK/c.yaml" <<'YAML'
 filters:
   - name: permit-connects
     layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
     action: FWP_ACTION_PERMIT
 YAML
 
-echo "kernel $(uname -r), $(nproc) CPUs, $DURATION s per run, best of $RUNS, $("$JAVA" -version 2>&1 | head -1)"
-BASE=$(best_of_runs)
-printf "(a) no jwfp:                          %7.2f Gbit/s\n" "$BASE"
-
-start_jwfpd "$WORK/packet.yaml"
-PKT=$(best_of_runs)
-PKT_Q=$(queued_packets)
-stop_jwfpd
-printf "(b) jwfpd, PERMIT at OUTBOUND_IPPACKET: %7.2f Gbit/s = %.2fx (a)   [%s packets classified]\n" \
-    "$PKT" "$(awk -v q="$PKT" -v b="$BASE" 'BEGIN { print (b > 0 ? q / b : 0) }')" "$PKT_Q"
-
-start_jwfpd "$WORK/ale.yaml"
-ALE=$(best_of_runs)
-ALE_Q=$(queued_packets)
-stop_jwfpd
-printf "(c) jwfpd, ALE-only (AUTH_CONNECT):    %7.2f Gbit/s = %.2fx (a)   [%s packets classified]\n" \
-    "$ALE" "$(awk -v q="$ALE" -v b="$BASE" 'BEGIN { print (b > 0 ? q / b : 0) }')" "$ALE_Q"
+echo "kernel $(uname -r), $(nproc) CPUs, $DURATION s per iperf3 run, $RUNS round(s) of (a) (b) (c), $("$JAVA" -version 2>&1 | head -1)"
+# The modes alternate within each round, so a slow phase of the machine hits all three alike.
+: >"$WORK/a"; : >"$WORK/b"; : >"$WORK/c"
+for round in $(seq "$RUNS"); do
+    iperf_gbits "$A" "$DURATION" "$PORT" >>"$WORK/a"
+    for mode in b c; do
+        start_jwfpd "$WORK/$mode.yaml"
+        iperf_gbits "$A" "$DURATION" "$PORT" >>"$WORK/$mode"
+        queued_packets >"$WORK/$mode.queued"
+        stop_jwfpd
+    done
+    echo "round $round: (a) $(tail -1 "$WORK/a")  (b) $(tail -1 "$WORK/b")  (c) $(tail -1 "$WORK/c") Gbit/s" \
+        "[queued: (b) $(cat "$WORK/b.queued"), (c) $(cat "$WORK/c.queued") packets]"
+done
+BASE=$(median <"$WORK/a")
+PKT=$(median <"$WORK/b")
+ALE=$(median <"$WORK/c")
+ratio() { awk -v q="$1" -v b="$BASE" 'BEGIN { printf "%.2f", (b > 0 ? q / b : 0) }'; }
+echo "median of $RUNS:"
+printf "  %-40s %7.2f Gbit/s\n" "(a) no jwfp" "$BASE"
+printf "  %-40s %7.2f Gbit/s = %sx (a)\n" "(b) jwfpd, PERMIT at OUTBOUND_IPPACKET_V4" "$PKT" "$(ratio "$PKT")"
+printf "  %-40s %7.2f Gbit/s = %sx (a)\n" "(c) jwfpd, ALE-only (AUTH_CONNECT_V4)" "$ALE" "$(ratio "$ALE")"

@@ -17,6 +17,7 @@ import io.jwfp.engine.kernel.FwpsStatusException;
 import io.jwfp.engine.kernel.FwpsStreamData;
 import io.jwfp.engine.kernel.FwpsTransportSendParams;
 import io.jwfp.engine.kernel.InjectionHandle;
+import io.jwfp.engine.kernel.InjectionHandles;
 import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
@@ -78,9 +79,10 @@ final class SimKernel implements FwpsKernel {
     private record SimClassifyHandle(long id, Indication indication) implements ClassifyHandle {}
 
     private final SimHost host;
-    private final Set<Long> liveInjection = new HashSet<>();
     private final Set<Long> liveRedirect = new HashSet<>();
     private long nextId = 1;
+    /** Handles share the kernel's id sequence with its completions, classify and redirect handles. */
+    private final InjectionHandles injectionHandles = new InjectionHandles(() -> nextId++);
 
     SimKernel(SimHost host) {
         this.host = host;
@@ -90,14 +92,12 @@ final class SimKernel implements FwpsKernel {
 
     @Override
     public InjectionHandle injectionHandleCreate(AddressFamily addressFamily, int flags) {
-        InjectionHandle h = new InjectionHandle(nextId++, addressFamily, flags);
-        liveInjection.add(h.id());
-        return h;
+        return injectionHandles.create(addressFamily, flags);
     }
 
     @Override
     public NtStatus injectionHandleDestroy(InjectionHandle injectionHandle) {
-        return liveInjection.remove(injectionHandle.id()) ? NtStatus.STATUS_SUCCESS : NtStatus.STATUS_INVALID_HANDLE;
+        return injectionHandles.destroy(injectionHandle);
     }
 
     @Override
@@ -106,8 +106,8 @@ final class SimKernel implements FwpsKernel {
     }
 
     private NtStatus tag(InjectionHandle h, NetBufferList nbl) {
-        if (h == null || nbl == null) return NtStatus.STATUS_FWP_NULL_POINTER;
-        if (!liveInjection.contains(h.id())) return NtStatus.STATUS_FWP_INJECT_HANDLE_CLOSING;
+        NtStatus s = injectionHandles.check(h, nbl);
+        if (!s.isSuccess()) return s;
         InjectionTags.markInjected(h, nbl);
         return NtStatus.STATUS_SUCCESS;
     }
@@ -246,7 +246,7 @@ final class SimKernel implements FwpsKernel {
     public NtStatus streamInjectAsync(InjectionHandle h, Object injectionContext, int flags, long flowId,
                                       int calloutId, int layerId, int streamFlags, NetBufferList nbl,
                                       long dataLength, FwpsInjectCompleteFn completionFn, Object completionContext) {
-        if (h == null || !liveInjection.contains(h.id())) return NtStatus.STATUS_FWP_INJECT_HANDLE_CLOSING;
+        if (!injectionHandles.isOpen(h)) return NtStatus.STATUS_FWP_INJECT_HANDLE_CLOSING;
         AleFlows.Flow flow = host.flows().byHandle(flowId);
         TcpConnection c = flow == null ? null : host.tcpConnections.get(flow.key);
         if (c == null || c.isDead()) return NtStatus.STATUS_FWP_NOT_FOUND;

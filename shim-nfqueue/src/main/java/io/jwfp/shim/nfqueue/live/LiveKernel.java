@@ -15,13 +15,12 @@ import io.jwfp.engine.kernel.FwpsPacketInjectionState;
 import io.jwfp.engine.kernel.FwpsStatusException;
 import io.jwfp.engine.kernel.FwpsTransportSendParams;
 import io.jwfp.engine.kernel.InjectionHandle;
+import io.jwfp.engine.kernel.InjectionHandles;
 import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
 import io.jwfp.packet.NetBufferList;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,7 +51,7 @@ public final class LiveKernel implements FwpsKernel {
     private final FlowTable flows;
     private final LiveStats stats;
     private final AtomicLong nextHandle = new AtomicLong(1);
-    private final Set<Long> liveHandles = ConcurrentHashMap.newKeySet();
+    private final InjectionHandles injectionHandles = new InjectionHandles(nextHandle::getAndIncrement);
 
     public LiveKernel(FilterEngine engine, FlowTable flows, LiveStats stats) {
         this.engine = engine;
@@ -68,14 +67,12 @@ public final class LiveKernel implements FwpsKernel {
 
     @Override
     public InjectionHandle injectionHandleCreate(AddressFamily addressFamily, int flags) {
-        InjectionHandle h = new InjectionHandle(nextHandle.getAndIncrement(), addressFamily, flags);
-        liveHandles.add(h.id());
-        return h;
+        return injectionHandles.create(addressFamily, flags);
     }
 
     @Override
     public NtStatus injectionHandleDestroy(InjectionHandle injectionHandle) {
-        return liveHandles.remove(injectionHandle.id()) ? NtStatus.STATUS_SUCCESS : NtStatus.STATUS_INVALID_HANDLE;
+        return injectionHandles.destroy(injectionHandle);
     }
 
     @Override
@@ -114,8 +111,8 @@ public final class LiveKernel implements FwpsKernel {
 
     private NtStatus replace(Kind kind, boolean inbound, InjectionHandle h, NetBufferList nbl, FwpsInjectCompleteFn fn,
                              Object ctx, java.net.InetAddress remote) {
-        if (h == null || nbl == null) return NtStatus.STATUS_FWP_NULL_POINTER;
-        if (!liveHandles.contains(h.id())) return NtStatus.STATUS_FWP_INJECT_HANDLE_CLOSING;
+        NtStatus s = injectionHandles.check(h, nbl);
+        if (!s.isSuccess()) return s;
         PacketPipeline p = PacketPipeline.current();
         if (p == null || !p.isClassifying() || p.isInbound() != inbound) {
             // Only "clone, modify, inject, absorb" of the packet being classified maps onto a verdict.
