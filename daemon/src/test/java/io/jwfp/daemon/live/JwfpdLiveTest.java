@@ -352,6 +352,47 @@ class JwfpdLiveTest {
     }
 
     @Test
+    void aDeferredInjectionLeavesThroughTheRawSocketAndIsNotQueuedAgain() throws Exception {
+        JwfpdProcess j = jwfpd("""
+                callouts:
+                  - name: delay
+                    layer: FWPM_LAYER_OUTBOUND_TRANSPORT_V4
+                    implementation: test-delay
+                    config: {delayMillis: 400}
+                filters:
+                  - name: udp-to-delay
+                    layer: FWPM_LAYER_OUTBOUND_TRANSPORT_V4
+                    conditions:
+                      - {field: IP_PROTOCOL, value: udp}
+                      - {field: IP_REMOTE_PORT, value: 7115}
+                    action: FWP_ACTION_CALLOUT_TERMINATING
+                    callout: delay
+                """);
+        try (java.net.DatagramSocket rx = io.jwfp.shim.nfqueue.NetworkNamespace.call(net.nsB(),
+                () -> new java.net.DatagramSocket(new java.net.InetSocketAddress(B_V4, 7115)))) {
+            rx.setSoTimeout(5000);
+            long sent = System.nanoTime();
+            io.jwfp.shim.nfqueue.NetworkNamespace.run(net.nsA(), () -> {
+                try (java.net.DatagramSocket tx = new java.net.DatagramSocket()) {
+                    tx.send(new java.net.DatagramPacket("later".getBytes(StandardCharsets.US_ASCII), 5,
+                            java.net.InetAddress.getByName(B_V4), 7115));
+                }
+            });
+            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[64], 64);
+            rx.receive(p);
+            long tookMillis = (System.nanoTime() - sent) / 1_000_000;
+            assertThat(new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII)).isEqualTo("later");
+            assertThat(tookMillis).as("held back by the callout").isGreaterThanOrEqualTo(350);
+        }
+        JsonNode live = j.liveStatus();
+        assertThat(live.path("ownPackets").asText()).startsWith("raw sockets");
+        assertThat(live.path("pipeline").path("injectedOwn").asLong()).isEqualTo(1);
+        assertThat(live.path("pipeline").path("absorbed").asLong()).isEqualTo(1);
+        assertThat(live.path("queues").path("2100").path("packets").asLong())
+                .as("the re-injected copy carries the INJECTED mark and is not queued again").isEqualTo(1);
+    }
+
+    @Test
     void sigkillLeavesTrafficFlowingAndTheNextStartReplacesTheLeftoverRules() throws Exception {
         closing(TinyServers.http(net.nsB(), B_V4, 7110));
         String policy = """

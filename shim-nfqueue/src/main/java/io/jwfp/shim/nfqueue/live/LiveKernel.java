@@ -20,6 +20,9 @@ import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
 import io.jwfp.packet.NetBufferList;
+import io.jwfp.shim.nfqueue.RawIpSender;
+import io.jwfp.shim.nfqueue.natives.Constants;
+import java.lang.foreign.MemorySegment;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,8 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Injection: supported in the form callouts use to modify a packet: during classifyFn, clone, modify, inject in
  *   the packet's own direction (network or transport, send or receive) and block with ABSORB; the injected packet then
  *   replaces the original (later layers see it, the verdict carries its bytes, checksums recomputed) and its
- *   completion runs after the verdict. Injecting a packet of one's own outside such a classification (a deferred or
- *   additional packet), forward and stream injection: STATUS_NOT_SUPPORTED.</li>
+ *   completion runs after the verdict. An outbound packet injected while the original goes on, and any complete
+ *   packet given to FwpsInjectNetworkSendAsync0 outside such a classification (a deferred injection), is sent through
+ *   jwfp's raw socket with the INJECTED mark. Inbound injections outside that pattern, forward and stream injection:
+ *   STATUS_NOT_SUPPORTED.</li>
  *   <li>Injection state: packets jwfp let through after a replacement carry the injector's handle at the later layers;
  *   packets marked INJECTED are never queued again (loop guard).</li>
  *   <li>Pend (ALE and classify), redirection, stream: not supported.</li>
@@ -52,6 +57,8 @@ public final class LiveKernel implements FwpsKernel {
     private final LiveStats stats;
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final InjectionHandles injectionHandles = new InjectionHandles(nextHandle::getAndIncrement);
+    private volatile RawIpSender raw;
+    private volatile String rawNote = "not started";
 
     public LiveKernel(FilterEngine engine, FlowTable flows, LiveStats stats) {
         this.engine = engine;
@@ -114,12 +121,55 @@ public final class LiveKernel implements FwpsKernel {
         NtStatus s = injectionHandles.check(h, nbl);
         if (!s.isSuccess()) return s;
         PacketPipeline p = PacketPipeline.current();
-        if (p == null || !p.isClassifying() || p.isInbound() != inbound) {
-            // Only "clone, modify, inject, absorb" of the packet being classified maps onto a verdict.
-            stats.increment(LiveStats.INJECTIONS_REFUSED);
-            return NtStatus.STATUS_NOT_SUPPORTED;
+        if (p != null && p.isClassifying() && p.isInbound() == inbound) {
+            // "Clone, modify, inject, absorb" of the packet being classified becomes its verdict (or, if the callout
+            // lets the original go on, an additional packet).
+            return p.offerReplacement(kind, h, nbl, fn, ctx, remote);
         }
-        return p.offerReplacement(kind, h, nbl, fn, ctx, remote);
+        if (kind == Kind.NETWORK_SEND) {
+            // A complete packet of the callout's own (deferred, or unrelated to the packet in classification).
+            byte[] bytes = nbl.toByteArray();
+            MemorySegment seg = MemorySegment.ofArray(bytes);
+            NtStatus status = PacketRewrite.fixLengthsAndChecksums(seg, bytes.length)
+                    ? sendOwn(seg, 0, bytes.length) : NtStatus.STATUS_INVALID_PARAMETER;
+            if (status.isSuccess()) {
+                InjectionTags.markInjected(h, nbl);
+                if (fn != null) fn.complete(ctx, nbl, status, false);
+            } else {
+                stats.increment(LiveStats.INJECTIONS_REFUSED);
+            }
+            return status;
+        }
+        // Transport sends need the original's IP header; receives cannot be delivered from user space.
+        stats.increment(LiveStats.INJECTIONS_REFUSED);
+        return NtStatus.STATUS_NOT_SUPPORTED;
+    }
+
+    /** Gives the kernel its raw sender (or why there is none). */
+    void setRawSender(RawIpSender sender, String note) {
+        this.raw = sender;
+        this.rawNote = note;
+    }
+
+    /** How jwfp sends packets of its own, for status. */
+    String rawSenderStatus() {
+        return raw != null ? "raw sockets, mark " + Marks.hex(Marks.INJECTED) : rawNote;
+    }
+
+    /**
+     * Sends a complete IP packet (checksums right) of jwfp's own through the raw socket. It carries the INJECTED mark,
+     * so jwfp's rules never queue it again (the loop guard).
+     */
+    NtStatus sendOwn(MemorySegment seg, long off, int len) {
+        RawIpSender r = raw;
+        if (r == null) return NtStatus.STATUS_NOT_SUPPORTED;
+        int err = r.send(seg, off, len);
+        if (err == 0) {
+            stats.increment(LiveStats.INJECTED_OWN);
+            return NtStatus.STATUS_SUCCESS;
+        }
+        return err == Constants.EINVAL || err == Constants.EMSGSIZE ? NtStatus.STATUS_INVALID_PARAMETER
+                : NtStatus.STATUS_FWP_TCPIP_NOT_READY; // no route, or the stack refused it
     }
 
     @Override

@@ -7,4 +7,4 @@ import io.jwfp.engine.FilterEngine;
  * and the counters. Every member is thread-safe.
  */
 public record LiveRuntime(FilterEngine engine, FlowTable flows, ProcessResolver processes, Interfaces interfaces,
-                          PolicyClock clock, LiveStats stats) {}
+                          PolicyClock clock, LiveStats stats, LiveKernel kernel) {}

@@ -17,8 +17,9 @@ public final class LiveStats {
     public static final int FLOW_ESTABLISHED = 8;
     public static final int MODIFIED = 9;
     public static final int INJECTIONS_REFUSED = 10;
+    public static final int INJECTED_OWN = 11;
     private static final String[] NAMES = {"packets", "permitted", "blocked", "absorbed", "unparsed", "classifications",
-            "aleNewFlows", "aleReauthorizations", "flowEstablished", "modified", "injectionsRefused"};
+            "aleNewFlows", "aleReauthorizations", "flowEstablished", "modified", "injectionsRefused", "injectedOwn"};
 
     private final AtomicLongArray counters = new AtomicLongArray(NAMES.length);
 

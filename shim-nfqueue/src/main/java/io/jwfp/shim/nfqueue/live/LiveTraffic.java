@@ -10,6 +10,7 @@ import io.jwfp.shim.nfqueue.NfQueueConfig;
 import io.jwfp.shim.nfqueue.NfQueueException;
 import io.jwfp.shim.nfqueue.NfQueueGroup;
 import io.jwfp.shim.nfqueue.NfQueueStats;
+import io.jwfp.shim.nfqueue.RawIpSender;
 import io.jwfp.shim.nfqueue.SockDiag;
 import io.jwfp.shim.nfqueue.Verdict;
 import io.jwfp.shim.nfqueue.natives.Constants;
@@ -63,6 +64,7 @@ public final class LiveTraffic implements AutoCloseable {
     private String ctEventsNote;
     private AutoCloseable listener;
     private Thread sweeper;
+    private RawIpSender raw;
     private volatile boolean closed;
     private final boolean conntrackAttributes;
     private final boolean uidGid;
@@ -81,9 +83,9 @@ public final class LiveTraffic implements AutoCloseable {
             log.accept("sock_diag unavailable, processes will not be known (ALE_APP_ID stays empty): " + e.getMessage());
         }
         LiveStats stats = new LiveStats();
-        this.rt = new LiveRuntime(engine, flows, new ProcessResolver(diag, Path.of("/proc")),
-                new Interfaces(Path.of("/sys/class/net")), new PolicyClock(firstGeneration()), stats);
         this.kernel = new LiveKernel(engine, flows, stats);
+        this.rt = new LiveRuntime(engine, flows, new ProcessResolver(diag, Path.of("/proc")),
+                new Interfaces(Path.of("/sys/class/net")), new PolicyClock(firstGeneration()), stats, kernel);
         this.conntrackAttributes = NfQueue.isConntrackSupported();
         this.uidGid = (NfQueue.supportedConfigFlags() & Constants.NFQA_CFG_F_UID_GID) != 0;
     }
@@ -155,6 +157,13 @@ public final class LiveTraffic implements AutoCloseable {
         } catch (NfQueueException e) {
             ctEventsNote = e.getMessage();
             log.accept(ctEventsNote + "; flows end after an idle time instead");
+        }
+        try {
+            raw = RawIpSender.open(Marks.INJECTED);
+            kernel.setRawSender(raw, null);
+        } catch (NfQueueException e) {
+            kernel.setRawSender(null, "unavailable: " + e.getMessage());
+            log.accept("callouts cannot send packets of their own: " + e.getMessage());
         }
         sweeper = Thread.ofPlatform().daemon(true).name("jwfp-flow-sweeper").start(this::sweep);
     }
@@ -278,6 +287,7 @@ public final class LiveTraffic implements AutoCloseable {
                 + " overruns");
         m.put("flows", flows);
         m.put("processes", rt.processes().status());
+        m.put("ownPackets", kernel.rawSenderStatus());
         return m;
     }
 
@@ -309,6 +319,10 @@ public final class LiveTraffic implements AutoCloseable {
         if (sweeper != null) sweeper.interrupt();
         rt.flows().clear();
         rt.processes().close();
+        if (raw != null) {
+            kernel.setRawSender(null, "stopped");
+            raw.close();
+        }
         if (engine.kernel() == kernel) engine.setKernel(null);
     }
 }

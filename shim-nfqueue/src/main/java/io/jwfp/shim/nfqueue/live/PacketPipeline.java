@@ -405,9 +405,13 @@ public final class PacketPipeline implements PacketHandler {
         if (pending != null) {
             Replacement r = pending;
             pending = null;
-            if (result.isBlock() && result.isAbsorbed() && replace(r)) return true;
-            complete(r, NtStatus.STATUS_NOT_SUPPORTED);
-            rt.stats().increment(LiveStats.INJECTIONS_REFUSED);
+            if (result.isBlock() && result.isAbsorbed()) {
+                if (replace(r)) return true;
+                complete(r, NtStatus.STATUS_INVALID_PARAMETER); // not a packet: the original stays absorbed
+                rt.stats().increment(LiveStats.INJECTIONS_REFUSED);
+            } else {
+                sendAdditional(r);
+            }
         }
         if (!result.isBlock()) return true;
         if (result.isAbsorbed()) {
@@ -583,6 +587,27 @@ public final class PacketPipeline implements PacketHandler {
 
     /** Makes the replacement the current packet; false when its bytes are not a packet jwfp can send. */
     private boolean replace(Replacement r) {
+        byte[] bytes = packetOf(r);
+        if (bytes == null) return false;
+        MemorySegment s = MemorySegment.ofArray(bytes);
+        seg = s;
+        ipOff = 0;
+        ipLen = bytes.length;
+        PacketParser.parseIp(s, 0, bytes.length, parsed);
+        nbl = NetBufferList.of(s, 0, bytes.length);
+        InjectionTags.markInjected(r.handle(), nbl);
+        Flow f = flow;
+        packetFacts();
+        flow = f;
+        applied = r;
+        return true;
+    }
+
+    /**
+     * The complete IP packet a replacement stands for, lengths and checksums fixed, or null when it is not one jwfp
+     * can send (it does not parse, or its IP version differs from the packet it was made from).
+     */
+    private byte[] packetOf(Replacement r) {
         NetBufferList l = r.list();
         byte[] bytes;
         if (r.kind() == LiveKernel.Kind.TRANSPORT_SEND) {
@@ -602,20 +627,24 @@ public final class PacketPipeline implements PacketHandler {
             MemorySegment.copy(l.segment(), ValueLayout.JAVA_BYTE, l.dataOffset(), bytes, 0, bytes.length);
         }
         MemorySegment s = MemorySegment.ofArray(bytes);
-        if (!PacketRewrite.fixLengthsAndChecksums(s, bytes.length)) return false;
+        if (!PacketRewrite.fixLengthsAndChecksums(s, bytes.length)) return null;
         ParsedPacket check = new ParsedPacket();
-        if (!PacketParser.parseIp(s, 0, bytes.length, check) || check.ipVersion() != parsed.ipVersion()) return false;
-        seg = s;
-        ipOff = 0;
-        ipLen = bytes.length;
-        PacketParser.parseIp(s, 0, bytes.length, parsed);
-        nbl = NetBufferList.of(s, 0, bytes.length);
-        InjectionTags.markInjected(r.handle(), nbl);
-        Flow f = flow;
-        packetFacts();
-        flow = f;
-        applied = r;
-        return true;
+        if (!PacketParser.parseIp(s, 0, bytes.length, check) || check.ipVersion() != parsed.ipVersion()) return null;
+        return bytes;
+    }
+
+    /**
+     * The callout injected a packet but let the original go on (or blocked it without absorbing): an additional
+     * packet, which jwfp sends through its raw socket when the packet is outbound. Inbound additions cannot be
+     * delivered from user space.
+     */
+    private void sendAdditional(Replacement r) {
+        boolean outbound = r.kind() == LiveKernel.Kind.NETWORK_SEND || r.kind() == LiveKernel.Kind.TRANSPORT_SEND;
+        byte[] bytes = outbound ? packetOf(r) : null;
+        NtStatus status = bytes == null ? NtStatus.STATUS_NOT_SUPPORTED
+                : rt.kernel().sendOwn(MemorySegment.ofArray(bytes), 0, bytes.length);
+        if (!status.isSuccess()) rt.stats().increment(LiveStats.INJECTIONS_REFUSED);
+        complete(r, status);
     }
 
     private static void complete(Replacement r, NtStatus status) {

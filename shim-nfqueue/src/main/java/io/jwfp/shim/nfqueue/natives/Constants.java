@@ -177,6 +177,10 @@ public final class Constants {
     public static final int INET_DIAG_MSG_INODE_OFFSET = 68;
     public static final int IPPROTO_TCP = 6;
     public static final int IPPROTO_UDP = 17;
+    /** Raw socket protocol meaning "the caller writes the IP header" (IP_HDRINCL, and for IPv6 its equivalent). */
+    public static final int IPPROTO_RAW = 255;
+    /** SOL_SOCKET option: the packet mark of everything the socket sends (needs CAP_NET_ADMIN). */
+    public static final int SO_MARK = 36;
 
     // <linux/netfilter/nf_conntrack_common.h>: enum ip_conntrack_info
     public static final int IP_CT_ESTABLISHED = 0;

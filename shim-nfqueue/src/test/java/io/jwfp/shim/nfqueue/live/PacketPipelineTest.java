@@ -267,11 +267,15 @@ class PacketPipelineTest {
     }
 
     @Test
-    void injectingOutsideTheClassificationOfThePacketIsRefusedClearly() {
+    void whatCannotBeDoneOnNfqueueIsRefusedClearly() {
         FwpsKernel k = h.kernel;
         InjectionHandle handle = k.injectionHandleCreate(AddressFamily.AF_INET, FwpsKernel.FWPS_INJECTION_TYPE_NETWORK);
         NetBufferList own = NetBufferList.wrap(udp(A, B, 1, 2, "mine"));
+        // A packet of one's own needs jwfpd's raw socket (LiveTraffic opens it; this harness has none).
         assertThat(k.injectNetworkSendAsync(handle, null, 0, 1, own, null, null)).isEqualTo(NtStatus.STATUS_NOT_SUPPORTED);
+        assertThat(k.injectNetworkReceiveAsync(handle, null, 0, 1, 2, 0, own, null, null))
+                .as("inbound, outside a classification: cannot be delivered from user space")
+                .isEqualTo(NtStatus.STATUS_NOT_SUPPORTED);
         assertThat(k.injectForwardAsync(handle, null, 0, AddressFamily.AF_INET, 1, 2, own, null, null))
                 .isEqualTo(NtStatus.STATUS_NOT_SUPPORTED);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.pendOperation(new Object()))

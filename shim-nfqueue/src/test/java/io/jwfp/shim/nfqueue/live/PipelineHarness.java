@@ -59,9 +59,9 @@ final class PipelineHarness implements AutoCloseable {
             Files.writeString(d.resolve("ifindex"), dev[1] + "\n");
             Files.writeString(d.resolve("type"), dev[2] + "\n");
         }
-        rt = new LiveRuntime(bfe.filterEngine(), flows, new ProcessResolver(null, Files.createDirectories(tmp.resolve("proc"))),
-                new Interfaces(sys), clock, stats);
         kernel = new LiveKernel(bfe.filterEngine(), flows, stats);
+        rt = new LiveRuntime(bfe.filterEngine(), flows, new ProcessResolver(null, Files.createDirectories(tmp.resolve("proc"))),
+                new Interfaces(sys), clock, stats, kernel);
         bfe.filterEngine().setKernel(kernel);
         bfe.addPolicyChangeListener(clock::changed);
         pipeline = new PacketPipeline(rt);
