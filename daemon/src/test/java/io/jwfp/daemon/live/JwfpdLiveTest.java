@@ -198,6 +198,33 @@ class JwfpdLiveTest {
     }
 
     @Test
+    void inboundConnectionsAreAuthorizedAtRecvAcceptWithTheListeningProcess() throws Exception {
+        // Servers in A (where jwfpd runs), clients in B.
+        TinyServers.Server refused = closing(TinyServers.http(net.nsA(), A_V4, 7116));
+        closing(TinyServers.http(net.nsA(), A_V4, 7117));
+        JwfpdProcess j = jwfpd("""
+                filters:
+                  - name: no-inbound-7116
+                    layer: FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4
+                    conditions:
+                      - {field: IP_LOCAL_PORT, value: 7116}
+                    action: FWP_ACTION_BLOCK
+                """);
+        assertThat(net.run(net.b, 15, "curl", "-sS", "-m", "3", url(A_V4, 7116)).exitCode()).isNotZero();
+        assertThat(refused.accepted.get()).isZero();
+        assertThat(net.run(net.b, 15, "curl", "-sS", "-m", "3", url(A_V4, 7117)).output()).isEqualTo("ok");
+        JsonNode e = event(j, n -> n.path("filterName").asText().equals("no-inbound-7116"));
+        assertThat(e.path("layer").asText()).isEqualTo("FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4");
+        assertThat(e.path("direction").asText()).isEqualTo("FWP_DIRECTION_INBOUND");
+        assertThat(e.path("localPort").asInt()).isEqualTo(7116);
+        assertThat(e.path("remoteAddr").asText()).isEqualTo(B_V4);
+        // sock_diag answers a SYN with the listening socket: the app is this test JVM, which listens.
+        String self = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/exe")).toString();
+        assertThat(e.path("appId").asText()).isEqualTo(self);
+        assertThat(j.liveStatus().path("wiring").path("hooks").path("v4 INPUT").asText()).isEqualTo("new flows, reauthorization");
+    }
+
+    @Test
     void permitFiltersLetTrafficThrough() throws Exception {
         TinyServers.Server allowed = closing(TinyServers.http(net.nsB(), B_V4, 7103));
         closing(TinyServers.http(net.nsB(), B_V4, 7104));
