@@ -4,7 +4,8 @@
 #   (b) jwfpd with one PERMIT filter at FWPM_LAYER_OUTBOUND_IPPACKET_V4: every packet the sender sends is queued and
 #       classified;
 #   (c) jwfpd with an ALE-only policy (one PERMIT filter at FWPM_LAYER_ALE_AUTH_CONNECT_V4): only new flows (and
-#       reauthorizations) are queued, established traffic never leaves the kernel.
+#       reauthorizations) are queued, established traffic never leaves the kernel;
+# and for reference (a') no jwfp but connection tracking on in the sender's namespace, which jwfp's rules switch on.
 #
 # Namespaces jwfptp-a (10.200.0.1, iperf3 client, jwfpd) and jwfptp-b (10.200.0.2, iperf3 server) joined by a veth
 # pair; nothing leaves them and nothing is changed in the root namespace. Needs root, iproute2, iptables, iperf3 and
@@ -94,23 +95,30 @@ YAML
 
 echo "kernel $(uname -r), $(nproc) CPUs, $DURATION s per iperf3 run, $RUNS round(s) of (a) (b) (c), $("$JAVA" -version 2>&1 | head -1)"
 # The modes alternate within each round, so a slow phase of the machine hits all three alike.
-: >"$WORK/a"; : >"$WORK/b"; : >"$WORK/c"
+: >"$WORK/a"; : >"$WORK/ct"; : >"$WORK/b"; : >"$WORK/c"
 for round in $(seq "$RUNS"); do
     iperf_gbits "$A" "$DURATION" "$PORT" >>"$WORK/a"
+    # (a') for reference: no jwfp, but connection tracking switched on in A by one rule that matches on it, as jwfp's
+    # rules do (a namespace tracks connections only once a rule needs it; most real hosts already do).
+    ip netns exec "$A" iptables -w -A OUTPUT -m conntrack --ctstate NEW
+    iperf_gbits "$A" "$DURATION" "$PORT" >>"$WORK/ct"
+    ip netns exec "$A" iptables -w -D OUTPUT -m conntrack --ctstate NEW
     for mode in b c; do
         start_jwfpd "$WORK/$mode.yaml"
         iperf_gbits "$A" "$DURATION" "$PORT" >>"$WORK/$mode"
         queued_packets >"$WORK/$mode.queued"
         stop_jwfpd
     done
-    echo "round $round: (a) $(tail -1 "$WORK/a")  (b) $(tail -1 "$WORK/b")  (c) $(tail -1 "$WORK/c") Gbit/s" \
+    echo "round $round: (a) $(tail -1 "$WORK/a")  (a') $(tail -1 "$WORK/ct")  (b) $(tail -1 "$WORK/b")  (c) $(tail -1 "$WORK/c") Gbit/s" \
         "[queued: (b) $(cat "$WORK/b.queued"), (c) $(cat "$WORK/c.queued") packets]"
 done
 BASE=$(median <"$WORK/a")
+CT=$(median <"$WORK/ct")
 PKT=$(median <"$WORK/b")
 ALE=$(median <"$WORK/c")
 ratio() { awk -v q="$1" -v b="$BASE" 'BEGIN { printf "%.2f", (b > 0 ? q / b : 0) }'; }
 echo "median of $RUNS:"
 printf "  %-40s %7.2f Gbit/s\n" "(a) no jwfp" "$BASE"
+printf "  %-40s %7.2f Gbit/s = %sx (a)\n" "(a') no jwfp, conntrack on" "$CT" "$(ratio "$CT")"
 printf "  %-40s %7.2f Gbit/s = %sx (a)\n" "(b) jwfpd, PERMIT at OUTBOUND_IPPACKET_V4" "$PKT" "$(ratio "$PKT")"
 printf "  %-40s %7.2f Gbit/s = %sx (a)\n" "(c) jwfpd, ALE-only (AUTH_CONNECT_V4)" "$ALE" "$(ratio "$ALE")"

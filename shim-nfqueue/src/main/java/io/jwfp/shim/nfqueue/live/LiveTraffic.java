@@ -314,7 +314,16 @@ public final class LiveTraffic implements AutoCloseable {
                         + " (remove chains JWFP-* by hand, see README)");
             }
         }
-        if (queues != null) queues.close();
+        if (queues != null) {
+            // No new packet is queued now; give the threads a moment to decide what is already waiting, which the
+            // kernel would otherwise drop when the queues are unbound.
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            queues.close();
+        }
         if (ctEvents != null) ctEvents.close();
         if (sweeper != null) sweeper.interrupt();
         rt.flows().clear();
