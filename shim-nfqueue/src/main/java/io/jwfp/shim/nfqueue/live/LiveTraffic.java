@@ -4,7 +4,6 @@ import io.jwfp.bfe.BaseFilteringEngine;
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.shim.nfqueue.ConntrackEvents;
 import io.jwfp.shim.nfqueue.KernelQueueStats;
-import io.jwfp.shim.nfqueue.NfPacket;
 import io.jwfp.shim.nfqueue.NfQueue;
 import io.jwfp.shim.nfqueue.NfQueueConfig;
 import io.jwfp.shim.nfqueue.NfQueueException;
@@ -135,7 +134,7 @@ public final class LiveTraffic implements AutoCloseable {
                 .handlerErrorVerdict(options.failClosed() ? Verdict.DROP : Verdict.ACCEPT)
                 .build();
         int last = options.firstQueue() + options.queueCount() - 1;
-        queues = NfQueueGroup.start(config, options.firstQueue(), last, q -> new Handler(new PacketPipeline(rt)));
+        queues = NfQueueGroup.start(config, options.firstQueue(), last, q -> new PacketPipeline(rt));
         netfilter = Netfilter.open(new RulePlan.Target(options.firstQueue(), options.queueCount(), !options.failClosed()));
         if (netfilter.leftoverJumps() > 0) {
             log.accept("found " + netfilter.leftoverJumps() + " jump rule(s) left by a jwfpd that did not stop cleanly;"
@@ -166,28 +165,6 @@ public final class LiveTraffic implements AutoCloseable {
             log.accept("callouts cannot send packets of their own: " + e.getMessage());
         }
         sweeper = Thread.ofPlatform().daemon(true).name("jwfp-flow-sweeper").start(this::sweep);
-    }
-
-    /** The queue's handler: the conntrack attributes, when the kernel sends them, override the mark bits. */
-    private record Handler(PacketPipeline pipeline) implements io.jwfp.shim.nfqueue.PacketHandler {
-        @Override
-        public void onPacket(NfPacket p, io.jwfp.shim.nfqueue.VerdictSink v) {
-            int mark = p.hasMark() ? p.mark() : 0;
-            if (p.ctInfo() >= 0) mark = (mark & ~(Marks.CT_NEW | Marks.CT_EST | Marks.CT_REPLY)) | ctBits(p.ctInfo());
-            pipeline.handle(p.buffer(), p.payloadOffset(), p.payloadLength(), p.hook(), mark, p.inIfindex(),
-                    p.outIfindex(), p.hasUid() ? p.uid() : -1, p.isTruncated(), p.id(), v);
-        }
-    }
-
-    /** The mark bits for an {@code enum ip_conntrack_info} value. */
-    static int ctBits(int ctInfo) {
-        return switch (ctInfo) {
-            case NfPacket.CT_NEW, NfPacket.CT_RELATED -> Marks.CT_NEW;
-            case NfPacket.CT_RELATED_REPLY -> Marks.CT_NEW | Marks.CT_REPLY;
-            case NfPacket.CT_ESTABLISHED -> Marks.CT_EST;
-            case NfPacket.CT_ESTABLISHED_REPLY -> Marks.CT_EST | Marks.CT_REPLY;
-            default -> 0;
-        };
     }
 
     private void sweep() {

@@ -94,10 +94,24 @@ public final class PacketPipeline implements PacketHandler {
         return CURRENT.get();
     }
 
+    /** The queue's callback: the conntrack attributes, when the kernel sends them, override the mark bits. */
     @Override
     public void onPacket(NfPacket p, VerdictSink verdicts) {
-        handle(p.buffer(), p.payloadOffset(), p.payloadLength(), p.hook(), p.hasMark() ? p.mark() : 0, p.inIfindex(),
-                p.outIfindex(), p.hasUid() ? p.uid() : -1, p.isTruncated(), p.id(), verdicts);
+        int mark = p.hasMark() ? p.mark() : 0;
+        if (p.ctInfo() >= 0) mark = (mark & ~(Marks.CT_NEW | Marks.CT_EST | Marks.CT_REPLY)) | ctBits(p.ctInfo());
+        handle(p.buffer(), p.payloadOffset(), p.payloadLength(), p.hook(), mark, p.inIfindex(), p.outIfindex(),
+                p.hasUid() ? p.uid() : -1, p.isTruncated(), p.id(), verdicts);
+    }
+
+    /** The mark bits for an {@code enum ip_conntrack_info} value. */
+    static int ctBits(int ctInfo) {
+        return switch (ctInfo) {
+            case NfPacket.CT_NEW, NfPacket.CT_RELATED -> Marks.CT_NEW;
+            case NfPacket.CT_RELATED_REPLY -> Marks.CT_NEW | Marks.CT_REPLY;
+            case NfPacket.CT_ESTABLISHED -> Marks.CT_EST;
+            case NfPacket.CT_ESTABLISHED_REPLY -> Marks.CT_EST | Marks.CT_REPLY;
+            default -> 0;
+        };
     }
 
     /**

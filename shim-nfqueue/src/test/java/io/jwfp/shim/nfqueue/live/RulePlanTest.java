@@ -117,4 +117,13 @@ class RulePlanTest {
         assertThat(Marks.nextGen(127)).isEqualTo(1);
         assertThat(Integer.bitCount(Marks.MASK)).isEqualTo(13);
     }
+
+    @Test
+    void conntrackAttributesMapOntoTheSameMarkBitsTheRulesSet() {
+        assertThat(PacketPipeline.ctBits(io.jwfp.shim.nfqueue.NfPacket.CT_NEW)).isEqualTo(Marks.CT_NEW);
+        assertThat(PacketPipeline.ctBits(io.jwfp.shim.nfqueue.NfPacket.CT_RELATED_REPLY)).isEqualTo(Marks.CT_NEW | Marks.CT_REPLY);
+        assertThat(PacketPipeline.ctBits(io.jwfp.shim.nfqueue.NfPacket.CT_ESTABLISHED)).isEqualTo(Marks.CT_EST);
+        assertThat(PacketPipeline.ctBits(io.jwfp.shim.nfqueue.NfPacket.CT_ESTABLISHED_REPLY)).isEqualTo(Marks.CT_EST | Marks.CT_REPLY);
+        assertThat(PacketPipeline.ctBits(-1)).isZero();
+    }
 }
