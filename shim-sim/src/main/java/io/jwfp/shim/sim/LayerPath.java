@@ -7,7 +7,6 @@ import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.arbitration.ClassifyResult;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
 import io.jwfp.engine.kernel.InjectionTags;
-import io.jwfp.engine.layer.ConditionKey;
 import io.jwfp.engine.layer.Indications;
 import io.jwfp.engine.layer.IpVersion;
 import io.jwfp.engine.layer.Layer;
