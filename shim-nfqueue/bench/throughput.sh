@@ -20,6 +20,7 @@ set -euo pipefail
 DURATION=${1:-10}
 MODES=${MODES:-"gso gso-out gso-hdr nogso"}
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../../scripts/netns-pair.sh"
 CLASSES="$HERE/../target/classes"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 A=jwfpb-a
@@ -38,18 +39,10 @@ SPID=""
 cleanup() {
     [ -n "$QPID" ] && kill "$QPID" 2>/dev/null && wait "$QPID" 2>/dev/null || true
     [ -n "$SPID" ] && kill "$SPID" 2>/dev/null || true
-    ip netns del "$A" 2>/dev/null || true
-    ip netns del "$B" 2>/dev/null || true
+    netns_pair_delete "$A" "$B"
 }
 trap cleanup EXIT
-cleanup
-
-ip netns add "$A"
-ip netns add "$B"
-ip -n "$A" link add va type veth peer name vb netns "$B"
-ip -n "$A" addr add 10.200.0.1/24 dev va
-ip -n "$B" addr add 10.200.0.2/24 dev vb
-for l in "$A va" "$B vb" "$A lo" "$B lo"; do set -- $l; ip -n "$1" link set "$2" up; done
+netns_pair_create "$A" "$B"
 
 ip netns exec "$B" iperf3 -s -p "$PORT" >/dev/null 2>&1 &
 SPID=$!
@@ -57,8 +50,7 @@ sleep 0.5
 
 # Prints the receiver-side bitrate of one iperf3 run in Mbit/s.
 run_iperf() {
-    ip netns exec "$A" iperf3 -c 10.200.0.2 -p "$PORT" -t "$DURATION" -f m \
-        | awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i-1) }'
+    awk '{ printf "%.0f\n", $1 * 1000 }' <<<"$(iperf_gbits "$A" "$DURATION" "$PORT")"
 }
 
 queue_rules() {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,6 +63,9 @@ public final class Jwfpd implements Callable<Integer> {
     @Option(names = "--allow-events", description = "Also log permitted classifications as net events.")
     boolean allowEvents;
 
+    @Option(names = "--remove-rules", description = "Remove the netfilter rules a jwfpd left behind (crash, SIGKILL) and exit.")
+    boolean removeRules;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Instant started = Instant.now();
 
@@ -89,32 +93,48 @@ public final class Jwfpd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (removeRules) return removeRules();
         Policy parsed = policy == null ? null : PolicyParser.parse(policy); // fail before touching anything
         BaseFilteringEngine bfe = BaseFilteringEngine.open(stateDir);
         bfe.setNetEventCollection(true, allowEvents);
+        // The live shim's callout runtime must exist before --policy builds callouts (their injection handles).
+        LiveShim liveShim = noLive ? null : loadShim();
+        if (liveShim != null) liveShim.prepare(bfe);
         FwpmEngine policySession = bfe.openSession(FwpmSession.named("jwfpd --policy"));
         if (parsed != null) {
             PolicyApplier.Result r = PolicyApplier.apply(parsed, policySession, PolicyApplier.Mode.REPLACE);
             log("applied " + policy + ": " + r.filterIds().size() + " filters");
         }
-        LiveShim shim = null;
-        if (!noLive) {
-            shim = loadShim();
-            shim.start(bfe);
-        }
-        LiveShim liveShim = shim;
+        // The management socket first: if another jwfpd holds it, fail before touching netfilter.
+        AtomicReference<LiveShim> shim = new AtomicReference<>(liveShim);
         ManagementServer server = new ManagementServer(bfe, socket != null ? socket : Protocol.defaultSocket(), group, true,
-                () -> status(bfe, liveShim));
+                () -> status(bfe, shim.get()));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            // SIGTERM/SIGINT: remove our netfilter state first, so the host is never left queueing to nobody.
-            if (liveShim != null) liveShim.close();
+            // SIGTERM/SIGINT (and exits after a failed start): remove our netfilter state first, so the host is never
+            // left queueing to nobody.
+            LiveShim s = shim.get();
+            if (s != null) s.close();
             server.close();
             policySession.close();
             bfe.close();
             stop.countDown();
         }));
-        log("listening on " + server.socket() + (liveShim == null ? " (no live traffic: --no-live)" : ""));
+        if (liveShim != null) liveShim.start(bfe);
+        log("listening on " + server.socket() + (noLive ? " (no live traffic: --no-live)"
+                : " (live traffic: queues " + queue + ".." + (queue + queues - 1) + ", fail-" + (failClosed ? "closed" : "open") + ")"));
         stop.await();
+        return 0;
+    }
+
+    private int removeRules() {
+        Path sock = socket != null ? socket : Protocol.defaultSocket();
+        if (ManagementServer.isLive(sock)) {
+            throw new StartupException("jwfpd is running (it listens on " + sock + "); stop it with SIGTERM, which "
+                    + "removes its rules");
+        }
+        int n = 0;
+        for (LiveShimFactory f : ServiceLoader.load(LiveShimFactory.class)) n += f.removeLeftovers();
+        log(n == 0 ? "no jwfp rules were left" : "removed jwfp's leftover rules (" + n + " table(s))");
         return 0;
     }
 

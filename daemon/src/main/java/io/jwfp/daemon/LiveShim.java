@@ -5,6 +5,12 @@ import io.jwfp.bfe.BaseFilteringEngine;
 
 /** What jwfpd runs traffic through: a shim that classifies live packets with the engine's policy. */
 public interface LiveShim extends AutoCloseable {
+    /**
+     * Called before jwfpd applies {@code --policy}: checks that the shim can run here and installs its callout runtime
+     * in the engine, so callouts the policy builds can use it. Intercepts nothing yet.
+     */
+    default void prepare(BaseFilteringEngine bfe) throws Exception {}
+
     /** Starts intercepting; the netfilter state it adds is its own and removed by {@link #close()}. */
     void start(BaseFilteringEngine bfe) throws Exception;
 

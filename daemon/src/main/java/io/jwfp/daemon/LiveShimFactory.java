@@ -6,4 +6,13 @@ public interface LiveShimFactory {
     record Options(int firstQueue, int queueCount, boolean failClosed) {}
 
     LiveShim create(Options options);
+
+    /**
+     * Removes interception state a jwfpd left behind without a clean stop (crash, SIGKILL), without starting anything.
+     *
+     * @return how many pieces were removed (0: nothing was left)
+     */
+    default int removeLeftovers() {
+        return 0;
+    }
 }

@@ -8,6 +8,7 @@ import io.jwfp.engine.callout.FlowContextTable;
 import io.jwfp.engine.callout.FwpsCallout;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
 import io.jwfp.engine.kernel.FwpsKernel;
+import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.layer.Layer;
 import io.jwfp.engine.model.ActionType;
 import io.jwfp.engine.state.EngineState;
@@ -61,6 +62,34 @@ public final class FilterEngine {
     /** The flow-context associations. */
     public FlowContextTable flowContexts() {
         return flowContexts;
+    }
+
+    /**
+     * A flow ended (its connection closed, or it idled out): every flow context on it leaves the table and goes to its
+     * callout's flowDeleteFn, as WFP does when it deletes a flow. Called by shims on the thread that notices the end.
+     *
+     * @return how many contexts were released
+     */
+    public int flowDeleted(long flowHandle) {
+        int n = 0;
+        for (FlowContextTable.Association a : flowContexts.removeFlow(flowHandle)) {
+            FwpsCallout c = callouts.byId(a.calloutId());
+            if (c != null) c.flowDeleteFn().flowDelete(a.layerId(), a.calloutId(), a.context());
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * FwpsFlowRemoveContext0: detaches a callout's context from a flow and hands it to the callout's flowDeleteFn.
+     * STATUS_NOT_FOUND when none is attached.
+     */
+    public NtStatus flowRemoveContext(long flowHandle, int layerId, int calloutId) {
+        if (!flowContexts.contains(flowHandle, layerId, calloutId)) return NtStatus.STATUS_NOT_FOUND;
+        long ctx = flowContexts.remove(flowHandle, layerId, calloutId);
+        FwpsCallout c = callouts.byId(calloutId);
+        if (c != null) c.flowDeleteFn().flowDelete(layerId, calloutId, ctx);
+        return NtStatus.STATUS_SUCCESS;
     }
 
     /**

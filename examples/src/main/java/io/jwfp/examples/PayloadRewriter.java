@@ -118,6 +118,44 @@ public final class PayloadRewriter {
         return -1;
     }
 
+    /**
+     * The rewriter as a callout implementation policies can name, so the same code runs on the simulated network and,
+     * in jwfpd, on live traffic: {@code implementation: payload-rewriter} with
+     * {@code config: {pattern: hello, replacement: HELLO}}, on a callout at FWPM_LAYER_INBOUND_TRANSPORT_V4 with a
+     * filter for TCP. Needs the engine's callout runtime (jwfpd's live shim, or the simulator).
+     */
+    public static final class Provider implements io.jwfp.engine.callout.CalloutProvider {
+        @Override
+        public String id() {
+            return "payload-rewriter";
+        }
+
+        @Override
+        public String description() {
+            return "rewrites a byte pattern in inbound TCP payloads (clone, modify, inject, absorb)";
+        }
+
+        @Override
+        public FwpsCallout create(UUID calloutKey, java.util.Map<String, Object> config) {
+            return create(calloutKey, config, null);
+        }
+
+        @Override
+        public FwpsCallout create(UUID calloutKey, java.util.Map<String, Object> config, FwpsKernel kernel) {
+            if (kernel == null) {
+                throw new IllegalArgumentException("payload-rewriter injects packets: it needs an engine with a callout "
+                        + "runtime (jwfpd with live traffic, or the simulated network)");
+            }
+            Object pattern = config.get("pattern");
+            Object replacement = config.get("replacement");
+            if (pattern == null || replacement == null) {
+                throw new IllegalArgumentException("payload-rewriter needs config {pattern: ..., replacement: ...}");
+            }
+            PayloadRewriter r = new PayloadRewriter(kernel, pattern.toString(), replacement.toString());
+            return new FwpsCallout(calloutKey, (in, meta, data, ctx, filter, flowContext, out) -> r.classify(in, meta, data, out));
+        }
+    }
+
     /** The four steps: a sublayer, the callout's registration, the callout object, a filter for TCP. */
     public static PayloadRewriter install(BaseFilteringEngine bfe, String pattern, String replacement) {
         PayloadRewriter r = new PayloadRewriter(bfe.filterEngine().kernel(), pattern, replacement);

@@ -24,6 +24,10 @@ import io.jwfp.engine.value.DataType;
 import io.jwfp.engine.value.FwpToken;
 import io.jwfp.engine.value.FwpsIncomingValues;
 import io.jwfp.engine.value.Keys;
+import io.jwfp.packet.IpProtocol;
+import io.jwfp.packet.NetBufferList;
+import io.jwfp.packet.PacketParser;
+import io.jwfp.packet.ParsedPacket;
 import java.time.Instant;
 
 /** Builds a net event from a classification: the 5-tuple, direction, app and user from the layer's fields. */
@@ -52,6 +56,22 @@ public final class NetEventFactory {
             if (proto < 0) proto = pf.ipProtocol();
             if (lport < 0) lport = pf.localPort();
             if (rport < 0) rport = pf.remotePort();
+        } else if ((proto < 0 || lport < 0) && layerData instanceof NetBufferList nbl) {
+            // The IP packet layers have no protocol or port fields: read them from the packet itself (events are
+            // rare, so parsing here costs nothing on the classify path).
+            ParsedPacket p = parseIndicated(layer, meta, nbl);
+            if (p != null) {
+                boolean inbound = NetEventFactory.direction(in, meta).equals("FWP_DIRECTION_INBOUND");
+                if (proto < 0) proto = p.protocol();
+                if (lport < 0 && p.has(ParsedPacket.HAS_PORTS)) {
+                    lport = inbound ? p.dstPort() : p.srcPort();
+                    rport = inbound ? p.srcPort() : p.dstPort();
+                } else if (lport < 0 && p.has(ParsedPacket.HAS_TRANSPORT)
+                        && (p.protocol() == IpProtocol.ICMP || p.protocol() == IpProtocol.ICMPV6)) {
+                    lport = p.icmpType(); // WFP's convention: ICMP type and code in the port fields
+                    rport = p.icmpCode();
+                }
+            }
         }
         String local = address(in, FWPM_CONDITION_IP_LOCAL_ADDRESS);
         if (local == null) local = address(in, FWPM_CONDITION_IP_SOURCE_ADDRESS);
@@ -79,6 +99,29 @@ public final class NetEventFactory {
                 app, token == null ? -1 : Integer.toUnsignedLong(token.uid()), token == null ? null : token.userName(),
                 (flags & ConditionFlags.FWP_CONDITION_FLAG_IS_LOOPBACK) != 0,
                 (flags & ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE) != 0, r.isVeto());
+    }
+
+    /**
+     * The packet an IP-level layer indicated, parsed from its IP header: the inbound IP packet layer indicates the
+     * transport header (the IP header, {@code meta.ipHeaderSize} bytes, lies just before it); the outbound IP packet
+     * and forward layers indicate the IP header. Null for other layers or when nothing parses.
+     */
+    private static ParsedPacket parseIndicated(Layer layer, FwpsIncomingMetadataValues meta, NetBufferList nbl) {
+        Layer base = layer.isDiscard() ? layer.nonDiscardLayer() : layer;
+        if (base == null) return null;
+        String n = base.shortName();
+        if (!n.startsWith("INBOUND_IPPACKET") && !n.startsWith("OUTBOUND_IPPACKET") && !n.startsWith("IPFORWARD")) {
+            return null;
+        }
+        long ip = nbl.dataOffset();
+        if (n.startsWith("INBOUND_IPPACKET")) {
+            if (meta == null || !meta.isPresent(FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_IP_HEADER_SIZE)) return null;
+            ip -= meta.ipHeaderSize;
+            if (ip < 0) return null;
+        }
+        ParsedPacket p = new ParsedPacket();
+        long len = nbl.segment().byteSize() - ip;
+        return PacketParser.parseIp(nbl.segment(), ip, len, p) ? p : null;
     }
 
     /** The direction of traffic at a layer: from its name, its DIRECTION field, or the packet-direction metadata. */

@@ -77,7 +77,8 @@ public final class ManagementServer implements AutoCloseable {
         this.acceptor = Thread.ofPlatform().daemon().name("jwfpd-accept").start(this::acceptLoop);
     }
 
-    private static boolean isLive(Path socket) {
+    /** Whether a server listens on {@code socket} (a connection succeeds). */
+    public static boolean isLive(Path socket) {
         try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             return true;
         } catch (IOException e) {

@@ -10,6 +10,7 @@ public enum NtStatus {
     STATUS_INVALID_PARAMETER(0xC000000D),
     STATUS_INVALID_HANDLE(0xC0000008),
     STATUS_NOT_FOUND(0xC0000225),
+    /** The shim cannot do this (e.g. a callout runtime function the NFQUEUE shim has no Linux equivalent for). */
     STATUS_NOT_SUPPORTED(0xC00000BB),
     STATUS_OBJECT_NAME_EXISTS(0x40000000),
     STATUS_DEVICE_BUSY(0x80000011),

@@ -126,6 +126,65 @@ public final class FwpsIncomingValues {
         return set(f, v);
     }
 
+    // ---- setters by condition, for shims: a field the layer does not offer is skipped ----
+    //
+    // A shim knows facts (addresses, ports, interfaces...) and fills every layer from the same facts; each layer
+    // offers only some of them. These setters look the field up and do nothing when the layer lacks it, so a shim
+    // fills "what it knows" without a per-layer table of its own. Allocation-free.
+
+    /** Sets an FWP_UINT8 field if the layer offers the condition. */
+    public FwpsIncomingValues fillUint8(ConditionKey condition, int v) {
+        int f = layer.fieldIndex(condition);
+        return f < 0 ? this : setUint8(f, v);
+    }
+
+    /** Sets an FWP_UINT16 field if the layer offers the condition. */
+    public FwpsIncomingValues fillUint16(ConditionKey condition, int v) {
+        int f = layer.fieldIndex(condition);
+        return f < 0 ? this : setUint16(f, v);
+    }
+
+    /** Sets an FWP_UINT32 field if the layer offers the condition. */
+    public FwpsIncomingValues fillUint32(ConditionKey condition, int v) {
+        int f = layer.fieldIndex(condition);
+        return f < 0 ? this : setUint32(f, v);
+    }
+
+    /** Sets an FWP_UINT64 field if the layer offers the condition. */
+    public FwpsIncomingValues fillUint64(ConditionKey condition, long v) {
+        int f = layer.fieldIndex(condition);
+        return f < 0 ? this : setUint64(f, v);
+    }
+
+    /** Sets an IPv4 address (host byte order) if the layer offers the condition. */
+    public FwpsIncomingValues fillV4(ConditionKey condition, int address) {
+        return fillUint32(condition, address);
+    }
+
+    /** Sets an IPv6 address (big-endian halves) if the layer offers the condition. */
+    public FwpsIncomingValues fillV6(ConditionKey condition, long hi, long lo) {
+        int f = layer.fieldIndex(condition);
+        return f < 0 ? this : setByteArray16(f, hi, lo);
+    }
+
+    /** Sets a MAC address if the layer offers the condition and the address is known (not negative). */
+    public FwpsIncomingValues fillMac(ConditionKey condition, long mac48) {
+        int f = layer.fieldIndex(condition);
+        return f < 0 || mac48 < 0 ? this : setByteArray6(f, mac48);
+    }
+
+    /** Sets a byte blob (e.g. ALE_APP_ID) if the layer offers the condition; null leaves the field empty. */
+    public FwpsIncomingValues fillByteBlob(ConditionKey condition, byte[] blob) {
+        int f = layer.fieldIndex(condition);
+        return f < 0 ? this : setByteBlob(f, blob);
+    }
+
+    /** Sets a token (e.g. ALE_USER_ID) if the layer offers the condition; null leaves the field empty. */
+    public FwpsIncomingValues fillToken(ConditionKey condition, FwpToken token) {
+        int f = layer.fieldIndex(condition);
+        return f < 0 ? this : setToken(f, token);
+    }
+
     private FwpsIncomingValues key(int field, DataType t, long h, long l) {
         type[field] = (byte) t.code();
         hi[field] = h;

@@ -389,6 +389,21 @@ public final class NfqMessages {
         }
     }
 
+    /**
+     * Parses a ctnetlink message at {@code off} (a conntrack event such as IPCTNL_MSG_CT_DELETE: nfgenmsg, then the
+     * same CTA_* attributes NFQA_CT nests) into {@code ct}, which is reset first.
+     *
+     * @return false when the bytes are not a complete ctnetlink message
+     */
+    public static boolean parseConntrackEvent(MemorySegment seg, long off, long end, Conntrack ct) {
+        if (off + NFNL_HEADER > end) return false;
+        int len = messageLength(seg, off);
+        if (len < NFNL_HEADER || off + len > end || (messageType(seg, off) >> 8) != NFNL_SUBSYS_CTNETLINK) return false;
+        ct.reset();
+        parseConntrack(seg, off + NFNL_HEADER, off + len, ct);
+        return true;
+    }
+
     /** Parses the attributes nested in NFQA_CT ({@code ctnetlink_glue_build} output). */
     static void parseConntrack(MemorySegment seg, long a, long end, Conntrack ct) {
         while (a + NLA_HDRLEN <= end) {

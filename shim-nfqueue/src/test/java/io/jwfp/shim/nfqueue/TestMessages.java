@@ -15,9 +15,9 @@ import java.util.HexFormat;
  * Builds kernel-side netlink messages (what nfnetlink_queue sends) for parser tests, written independently of
  * the shim's own writers so the two cannot agree on the same mistake.
  */
-final class TestMessages {
+public final class TestMessages {
     /** A real NFQNL_MSG_PACKET captured on Linux 6.18: UDP "hello\n" 10.200.0.1 -> 10.200.0.2:9999 sent by uid/gid 65534. */
-    static final String CAPTURED_UDP_UID =
+    public static final String CAPTURED_UDP_UID =
             "66000000000300000000000000000000020000070b00010000000001080003000800060000000002080010000000fffe"
             + "080011000000fffe08000e000000000126000a0045000022734c40004011b1ec0ac800010ac80002e1c7270f000e15b2"
             + "68656c6c6f0a";
@@ -26,14 +26,14 @@ final class TestMessages {
     private final Deque<Integer> open = new ArrayDeque<>();
     private int msgStart;
 
-    TestMessages begin(int type, int family, int queue) {
+    public TestMessages begin(int type, int family, int queue) {
         msgStart = b.position();
         b.putInt(0).putShort((short) type).putShort((short) 0).putInt(0).putInt(0);
         b.put((byte) family).put((byte) 0).order(ByteOrder.BIG_ENDIAN).putShort((short) queue).order(ByteOrder.nativeOrder());
         return this;
     }
 
-    TestMessages attr(int type, byte[] value) {
+    public TestMessages attr(int type, byte[] value) {
         b.putShort((short) (4 + value.length)).putShort((short) type).put(value);
         while (b.position() % 4 != 0) {
             b.put((byte) 0);
@@ -41,41 +41,41 @@ final class TestMessages {
         return this;
     }
 
-    TestMessages be32(int type, int v) {
+    public TestMessages be32(int type, int v) {
         return attr(type, ByteBuffer.allocate(4).putInt(v).array());
     }
 
-    TestMessages be16(int type, int v) {
+    public TestMessages be16(int type, int v) {
         return attr(type, ByteBuffer.allocate(2).putShort((short) v).array());
     }
 
-    TestMessages u8(int type, int v) {
+    public TestMessages u8(int type, int v) {
         return attr(type, new byte[] {(byte) v});
     }
 
-    TestMessages nest(int type) {
+    public TestMessages nest(int type) {
         open.push(b.position());
         b.putShort((short) 0).putShort((short) (type | NLA_F_NESTED));
         return this;
     }
 
-    TestMessages end() {
+    public TestMessages end() {
         int start = open.pop();
         b.putShort(start, (short) (b.position() - start));
         return this;
     }
 
-    TestMessages packetHeader(int id, int hwProto, int hook) {
+    public TestMessages packetHeader(int id, int hwProto, int hook) {
         return attr(NFQA_PACKET_HDR, ByteBuffer.allocate(7).putInt(id).putShort((short) hwProto).put((byte) hook).array());
     }
 
-    TestMessages finish() {
+    public TestMessages finish() {
         b.putInt(msgStart, b.position() - msgStart);
         return this;
     }
 
     /** Appends an NLMSG_ERROR answering {@code seq}/{@code type} with {@code error} (negative errno or 0). */
-    TestMessages error(int error, int seq, int type) {
+    public TestMessages error(int error, int seq, int type) {
         int start = b.position();
         b.putInt(36).putShort((short) NLMSG_ERROR).putShort((short) NLM_F_CAPPED).putInt(seq).putInt(0);
         b.putInt(error);
@@ -84,19 +84,19 @@ final class TestMessages {
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         byte[] out = new byte[b.position()];
         b.duplicate().flip().get(out);
         return out;
     }
 
-    static MemorySegment native_(Arena arena, byte[] bytes) {
+    public static MemorySegment native_(Arena arena, byte[] bytes) {
         MemorySegment s = arena.allocate(Math.max(bytes.length, 8), 8);
         MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 0, bytes.length);
         return s;
     }
 
-    static byte[] hex(String s) {
+    public static byte[] hex(String s) {
         return HexFormat.of().parseHex(s);
     }
 }

@@ -17,15 +17,17 @@ import java.util.regex.Pattern;
  * {@code NAME-a} holds 10.200.0.1/24 and fd00:200::1/64 on {@code va}, {@code NAME-b} holds .2 / ::2 on
  * {@code vb}. Traffic never leaves them. Every iptables rule lives inside {@code NAME-a} or {@code NAME-b}, so
  * deleting the namespaces removes the rules too, whatever state a failed test left.
+ *
+ * <p>Shared with other modules' live tests through this module's test jar.
  */
-final class TwoNamespaces implements AutoCloseable {
-    static final String A_V4 = "10.200.0.1";
-    static final String B_V4 = "10.200.0.2";
-    static final String A_V6 = "fd00:200::1";
-    static final String B_V6 = "fd00:200::2";
+public final class TwoNamespaces implements AutoCloseable {
+    public static final String A_V4 = "10.200.0.1";
+    public static final String B_V4 = "10.200.0.2";
+    public static final String A_V6 = "fd00:200::1";
+    public static final String B_V6 = "fd00:200::2";
 
-    final String a;
-    final String b;
+    public final String a;
+    public final String b;
 
     private TwoNamespaces(String prefix) {
         this.a = prefix + "-a";
@@ -33,7 +35,7 @@ final class TwoNamespaces implements AutoCloseable {
     }
 
     /** Skips the calling test class unless it can really run: root, iptables present, nfqueue available. */
-    static void assumeLiveEnvironment() {
+    public static void assumeLiveEnvironment() {
         assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "live nfqueue tests need Linux");
         assumeTrue("root".equals(System.getProperty("user.name")), "live nfqueue tests need root (network namespaces, iptables)");
         assumeTrue(onPath("ip"), "iproute2 'ip' is not installed (apt-get install iproute2)");
@@ -41,7 +43,7 @@ final class TwoNamespaces implements AutoCloseable {
         assumeTrue(NfQueue.isAvailable(), () -> "nfnetlink_queue unavailable: " + NfQueue.unavailabilityCause().getMessage());
     }
 
-    static boolean onPath(String tool) {
+    public static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {
                 return true;
@@ -51,7 +53,7 @@ final class TwoNamespaces implements AutoCloseable {
     }
 
     /** Creates the pair (removing leftovers of an earlier crashed run with the same names first). */
-    static TwoNamespaces create(String prefix) throws Exception {
+    public static TwoNamespaces create(String prefix) throws Exception {
         TwoNamespaces t = new TwoNamespaces(prefix);
         t.deleteQuietly();
         // A JVM killed by a timeout never runs @AfterAll; a shutdown hook still removes the namespaces on SIGTERM.
@@ -74,34 +76,35 @@ final class TwoNamespaces implements AutoCloseable {
         return t;
     }
 
-    Path nsA() {
+    public Path nsA() {
         return NetworkNamespace.named(a);
     }
 
-    Path nsB() {
+    public Path nsB() {
         return NetworkNamespace.named(b);
     }
 
     /** Runs iptables (or ip6tables, with {@code v6}) inside namespace {@code ns}. */
-    void iptables(String ns, boolean v6, String... args) throws Exception {
+    public void iptables(String ns, boolean v6, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, v6 ? "ip6tables" : "iptables", "-w"));
         cmd.addAll(List.of(args));
         sh(cmd.toArray(String[]::new));
     }
 
-    /** Removes every rule and user chain of the tables the tests use in both namespaces. */
-    void flushRules() throws Exception {
+    /** Removes every rule and user chain of the tables the tests (and jwfpd) use in both namespaces. */
+    public void flushRules() throws Exception {
         for (String ns : new String[] {a, b}) {
             for (String tool : new String[] {"iptables", "ip6tables"}) {
-                for (String table : new String[] {"filter", "mangle"}) {
+                for (String table : new String[] {"filter", "mangle", "security"}) {
                     sh("ip", "netns", "exec", ns, tool, "-w", "-t", table, "-F");
+                    sh("ip", "netns", "exec", ns, tool, "-w", "-t", table, "-X");
                 }
             }
         }
     }
 
     /** Packet counter of the first rule in {@code chain} of {@code table} in ns A whose text contains {@code marker}. */
-    long packetCounter(String ns, String table, String chain, String marker) throws Exception {
+    public long packetCounter(String ns, String table, String chain, String marker) throws Exception {
         String out = sh("ip", "netns", "exec", ns, "iptables", "-w", "-t", table, "-L", chain, "-v", "-x", "-n");
         Pattern row = Pattern.compile("^\\s*(\\d+)\\s+(\\d+)\\s+.*$");
         for (String line : out.split("\n")) {
@@ -114,10 +117,32 @@ final class TwoNamespaces implements AutoCloseable {
     }
 
     /** Runs a command inside namespace {@code ns} and returns its stdout. */
-    String exec(String ns, String... args) throws Exception {
+    public String exec(String ns, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(List.of(args));
         return sh(cmd.toArray(String[]::new));
+    }
+
+    /** The exit code and output (stdout and stderr) of a command run to completion. */
+    public record Result(int exitCode, String output) {}
+
+    /** Runs a command inside namespace {@code ns}; unlike {@link #exec} a non-zero exit is a result, not a failure. */
+    public Result run(String ns, int timeoutSeconds, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(List.of(args));
+        Path log = Files.createTempFile("jwfp-run", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor();
+                return new Result(-1, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out)");
+            }
+            return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     @Override
@@ -138,7 +163,7 @@ final class TwoNamespaces implements AutoCloseable {
     }
 
     /** Runs a command, fails with its output if it exits non-zero or takes longer than 30 s. */
-    static String sh(String... cmd) throws IOException, InterruptedException {
+    public static String sh(String... cmd) throws IOException, InterruptedException {
         Path log = Files.createTempFile("jwfp-sh", ".out");
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -1,7 +1,5 @@
 package io.jwfp.shim.sim;
 
-import io.jwfp.engine.callout.FlowContextTable;
-import io.jwfp.engine.callout.FwpsCallout;
 import io.jwfp.engine.layer.Layer;
 import io.jwfp.packet.IpProtocol;
 import io.jwfp.shim.sim.trace.Direction;
@@ -105,11 +103,7 @@ final class AleFlows {
         f.ended = true;
         byKey.remove(f.key, f);
         byHandle.remove(f.handle);
-        FlowContextTable t = host.engine().flowContexts();
-        for (FlowContextTable.Association a : t.removeFlow(f.handle)) {
-            FwpsCallout c = host.engine().callouts().byId(a.calloutId());
-            if (c != null) c.flowDeleteFn().flowDelete(a.layerId(), a.calloutId(), a.context());
-        }
+        host.engine().flowDeleted(f.handle);
     }
 
     /** Policy changed at these layers: flows authorized at one of them are reauthorized on their next packet. */

@@ -8,9 +8,11 @@ import static io.jwfp.engine.layer.Layer.*;
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.arbitration.ClassifyResult;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
-import io.jwfp.engine.layer.ConditionKey;
+import io.jwfp.engine.kernel.InjectionTags;
+import io.jwfp.engine.layer.Indications;
 import io.jwfp.engine.layer.IpVersion;
 import io.jwfp.engine.layer.Layer;
+import io.jwfp.engine.value.ClassifyFacts;
 import io.jwfp.engine.value.ConditionFlags;
 import io.jwfp.engine.value.FwpsIncomingValues;
 import io.jwfp.packet.InetBits;
@@ -27,8 +29,6 @@ import java.net.InetAddress;
  * trace, and, for {@link #enforce}, indicates a non-absorbed block at the layer's {@code _DISCARD} twin.
  */
 final class LayerPath {
-    /** NL_ADDRESS_TYPE NlatUnicast. */
-    static final int NLAT_UNICAST = 1;
     static final int COMPARTMENT = 1;
     /** jwfp's INET_DISCARD_REASON-style values for stack discards (Windows' are internal). */
     static final int DISCARD_NO_ENDPOINT = 1;
@@ -73,7 +73,7 @@ final class LayerPath {
         host.engine().classify(in, meta, data, r, null, belowWeight);
         ctx.finish();
         if (saved >= 0) moveTo(pkt, saved);
-        boolean injected = pkt != null && pkt.nbl.injectionTag() instanceof SimKernel.InjectionTag;
+        boolean injected = pkt != null && InjectionTags.isInjected(pkt.nbl);
         String summary = f.summary != null ? f.summary : pkt != null ? pkt.summary() : null;
         if (data instanceof FwpsStreamCalloutIoPacket) summary = summary + streamAnswerText(StreamChannel.answer(ind));
         host.network().trace().classification(host.network().clock().nanos(), host.name(),
@@ -136,129 +136,75 @@ final class LayerPath {
 
     /** Where the layer indicates the packet's data. */
     static long indicationOffset(Layer layer, Facts f, SimPacket pkt) {
-        Layer base = layer.isDiscard() ? layer.nonDiscardLayer() : layer;
-        if (base.ipVersion() == IpVersion.V6) base = base.otherIpVersion();
-        boolean inbound = f.direction == Direction.INBOUND;
-        long payload = pkt.isIcmp() ? pkt.transportOffset() : pkt.payloadOffset();
-        return switch (base) {
-            case FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET -> pkt.ipOffset - SimHost.ETHERNET_HEADER;
-            case FWPM_LAYER_INBOUND_MAC_FRAME_ETHERNET, FWPM_LAYER_OUTBOUND_IPPACKET_V4, FWPM_LAYER_IPFORWARD_V4 ->
-                    pkt.ipOffset;
-            case FWPM_LAYER_INBOUND_IPPACKET_V4, FWPM_LAYER_OUTBOUND_TRANSPORT_V4, FWPM_LAYER_OUTBOUND_ICMP_ERROR_V4,
-                 FWPM_LAYER_STREAM_PACKET_V4 -> inbound && base == FWPM_LAYER_STREAM_PACKET_V4 ? payload
-                    : pkt.transportOffset();
-            case FWPM_LAYER_INBOUND_TRANSPORT_V4 -> payload;
-            case FWPM_LAYER_INBOUND_ICMP_ERROR_V4 -> pkt.transportOffset() + 8;
-            default -> inbound ? payload : pkt.transportOffset(); // DATAGRAM_DATA and the ALE layers
-        };
+        // The sim builds frames with the Ethernet header right before the IP header, not at the buffer's start.
+        if (layer == Layer.FWPM_LAYER_OUTBOUND_MAC_FRAME_ETHERNET) return pkt.ipOffset - SimHost.ETHERNET_HEADER;
+        return Indications.offset(layer, f.direction == Direction.INBOUND, pkt.isIcmp(), pkt.ipOffset,
+                pkt.transportOffset(), pkt.payloadOffset());
     }
 
     // ---------------------------------------------------------------- incoming values
 
+    /** Translates the host's facts into the shared {@link ClassifyFacts}, which decides each layer's fields. */
     private static void fillValues(FwpsIncomingValues in, Layer layer, Facts f) {
-        if (f.protocol >= 0) u8(in, layer, FWPM_CONDITION_IP_PROTOCOL, f.protocol);
-        addr(in, layer, FWPM_CONDITION_IP_LOCAL_ADDRESS, f.local);
-        addr(in, layer, FWPM_CONDITION_IP_REMOTE_ADDRESS, f.remote);
-        if (f.local != null) u8(in, layer, FWPM_CONDITION_IP_LOCAL_ADDRESS_TYPE, NLAT_UNICAST);
-        if (f.remote != null) u8(in, layer, FWPM_CONDITION_IP_DESTINATION_ADDRESS_TYPE, NLAT_UNICAST);
-        if (f.localPort >= 0) u16(in, layer, FWPM_CONDITION_IP_LOCAL_PORT, f.localPort);
-        if (f.remotePort >= 0) u16(in, layer, FWPM_CONDITION_IP_REMOTE_PORT, f.remotePort);
-        u32(in, layer, FWPM_CONDITION_FLAGS, f.flags);
-        u32(in, layer, FWPM_CONDITION_COMPARTMENT_ID, COMPARTMENT);
+        ClassifyFacts c = new ClassifyFacts();
+        c.v6 = layer.ipVersion() == IpVersion.V6;
+        c.protocol = f.protocol;
+        if (f.local != null) c.local(hi(f.local), lo(f.local, c.v6));
+        if (f.remote != null) c.remote(hi(f.remote), lo(f.remote, c.v6));
+        c.localPort = f.localPort;
+        c.remotePort = f.remotePort;
+        c.flags = f.flags;
+        c.compartmentId = COMPARTMENT;
         if (f.direction == Direction.INBOUND || f.direction == Direction.OUTBOUND) {
-            u32(in, layer, FWPM_CONDITION_DIRECTION, f.direction == Direction.INBOUND
-                    ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND);
+            c.direction = f.direction == Direction.INBOUND ? ConditionFlags.FWP_DIRECTION_INBOUND
+                    : ConditionFlags.FWP_DIRECTION_OUTBOUND;
         }
-        if ((f.flags & ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE) != 0) {
-            u32(in, layer, FWPM_CONDITION_REAUTHORIZE_REASON, f.reauthReason);
-        }
+        c.reauthReason = f.reauthReason;
         SimInterface i = f.iface;
         if (i != null) {
-            u64(in, layer, FWPM_CONDITION_IP_LOCAL_INTERFACE, i.luid());
-            u32(in, layer, FWPM_CONDITION_INTERFACE_INDEX, i.index());
-            u32(in, layer, FWPM_CONDITION_SUB_INTERFACE_INDEX, 0);
-            u32(in, layer, FWPM_CONDITION_INTERFACE_TYPE, i.ifType());
-            u32(in, layer, FWPM_CONDITION_TUNNEL_TYPE, 0);
-            if (f.direction == Direction.INBOUND) {
-                u64(in, layer, FWPM_CONDITION_IP_ARRIVAL_INTERFACE, i.luid());
-                u32(in, layer, FWPM_CONDITION_ARRIVAL_INTERFACE_INDEX, i.index());
-                u32(in, layer, FWPM_CONDITION_ARRIVAL_INTERFACE_TYPE, i.ifType());
-            } else if (f.direction == Direction.OUTBOUND) {
-                u64(in, layer, FWPM_CONDITION_IP_NEXTHOP_INTERFACE, i.luid());
-                u32(in, layer, FWPM_CONDITION_NEXTHOP_INTERFACE_INDEX, i.index());
-                u32(in, layer, FWPM_CONDITION_NEXTHOP_INTERFACE_TYPE, i.ifType());
-            }
+            c.ifIndex = i.index();
+            c.ifLuid = i.luid();
+            c.ifType = i.ifType();
+            c.interfaceMac = i.mac();
         }
         if (f.process != null) {
-            int a = layer.fieldIndex(FWPM_CONDITION_ALE_APP_ID);
-            if (a >= 0) in.setByteBlob(a, f.process.appId());
-            int u = layer.fieldIndex(FWPM_CONDITION_ALE_USER_ID);
-            if (u >= 0) in.setToken(u, f.process.token());
+            c.appId = f.process.appId();
+            c.userToken = f.process.token();
         }
-        if (f.embeddedProtocol >= 0) {
-            u8(in, layer, FWPM_CONDITION_EMBEDDED_PROTOCOL, f.embeddedProtocol);
-            addr(in, layer, FWPM_CONDITION_EMBEDDED_REMOTE_ADDRESS, f.embeddedRemote);
-            u8(in, layer, FWPM_CONDITION_EMBEDDED_LOCAL_ADDRESS_TYPE, NLAT_UNICAST);
-            if (f.embeddedLocalPort >= 0) u16(in, layer, FWPM_CONDITION_EMBEDDED_LOCAL_PORT, f.embeddedLocalPort);
-            if (f.embeddedRemotePort >= 0) u16(in, layer, FWPM_CONDITION_EMBEDDED_REMOTE_PORT, f.embeddedRemotePort);
+        c.embeddedProtocol = f.embeddedProtocol;
+        if (f.embeddedRemote != null) {
+            c.embeddedRemoteKnown = true;
+            c.embeddedRemoteHi = hi(f.embeddedRemote);
+            c.embeddedRemoteLo = lo(f.embeddedRemote, c.v6);
         }
+        c.embeddedLocalPort = f.embeddedLocalPort;
+        c.embeddedRemotePort = f.embeddedRemotePort;
         if (f.source != null) {
-            addr(in, layer, FWPM_CONDITION_IP_SOURCE_ADDRESS, f.source);
-            addr(in, layer, FWPM_CONDITION_IP_DESTINATION_ADDRESS, f.destination);
-            u8(in, layer, FWPM_CONDITION_IP_DESTINATION_ADDRESS_TYPE, NLAT_UNICAST);
+            c.sourceKnown = true;
+            c.sourceHi = hi(f.source);
+            c.sourceLo = lo(f.source, c.v6);
+            c.destinationHi = hi(f.destination);
+            c.destinationLo = lo(f.destination, c.v6);
             if (f.forwardIface != null) {
-                u64(in, layer, FWPM_CONDITION_IP_FORWARD_INTERFACE, f.forwardIface.luid());
-                u32(in, layer, FWPM_CONDITION_DESTINATION_INTERFACE_INDEX, f.forwardIface.index());
+                c.forwardIfIndex = f.forwardIface.index();
+                c.forwardIfLuid = f.forwardIface.luid();
             }
-            if (i != null) u32(in, layer, FWPM_CONDITION_SOURCE_INTERFACE_INDEX, i.index());
         }
-        if (f.etherType >= 0) {
-            if (i != null) mac(in, layer, FWPM_CONDITION_INTERFACE_MAC_ADDRESS, i.mac());
-            mac(in, layer, FWPM_CONDITION_MAC_LOCAL_ADDRESS, f.macLocal);
-            mac(in, layer, FWPM_CONDITION_MAC_REMOTE_ADDRESS, f.macRemote);
-            u8(in, layer, FWPM_CONDITION_MAC_LOCAL_ADDRESS_TYPE, macType(f.macLocal));
-            u8(in, layer, FWPM_CONDITION_MAC_REMOTE_ADDRESS_TYPE, macType(f.macRemote));
-            u16(in, layer, FWPM_CONDITION_ETHER_TYPE, f.etherType);
-            u32(in, layer, FWPM_CONDITION_L2_FLAGS, ConditionFlags.FWP_CONDITION_L2_IS_NATIVE_ETHERNET);
-        }
+        c.etherType = f.etherType;
+        c.macLocal = f.macLocal;
+        c.macRemote = f.macRemote;
+        c.fillInto(in);
     }
 
-    /** DL_ADDRESS_TYPE: DlUnicast 0, DlMulticast 1, DlBroadcast 2. */
-    private static int macType(long mac) {
-        if (mac == 0xFFFF_FFFF_FFFFL) return 2;
-        return (mac >>> 40 & 1) != 0 ? 1 : 0;
+    private static long hi(InetAddress a) {
+        return a instanceof Inet6Address v6 ? InetBits.v6Hi(v6) : 0;
     }
 
-    private static void u8(FwpsIncomingValues in, Layer l, ConditionKey c, int v) {
-        int i = l.fieldIndex(c);
-        if (i >= 0) in.setUint8(i, v);
-    }
-
-    private static void u16(FwpsIncomingValues in, Layer l, ConditionKey c, int v) {
-        int i = l.fieldIndex(c);
-        if (i >= 0) in.setUint16(i, v);
-    }
-
-    private static void u32(FwpsIncomingValues in, Layer l, ConditionKey c, int v) {
-        int i = l.fieldIndex(c);
-        if (i >= 0) in.setUint32(i, v);
-    }
-
-    private static void u64(FwpsIncomingValues in, Layer l, ConditionKey c, long v) {
-        int i = l.fieldIndex(c);
-        if (i >= 0) in.setUint64(i, v);
-    }
-
-    private static void mac(FwpsIncomingValues in, Layer l, ConditionKey c, long v) {
-        int i = l.fieldIndex(c);
-        if (i >= 0 && v >= 0) in.setByteArray6(i, v);
-    }
-
-    private static void addr(FwpsIncomingValues in, Layer l, ConditionKey c, InetAddress a) {
-        int i = l.fieldIndex(c);
-        if (i < 0 || a == null) return;
-        if (a instanceof Inet4Address v4) in.setUint32(i, InetBits.v4(v4));
-        else in.setByteArray16(i, InetBits.v6Hi((Inet6Address) a), InetBits.v6Lo((Inet6Address) a));
+    /** The low half; an IPv4 address at a V6 layer (dual stack) is given in IPv4-mapped form. */
+    private static long lo(InetAddress a, boolean v6Layer) {
+        if (a instanceof Inet6Address v6) return InetBits.v6Lo(v6);
+        long v4 = Integer.toUnsignedLong(InetBits.v4((Inet4Address) a));
+        return v6Layer ? 0xFFFF_0000_0000L | v4 : v4;
     }
 
     // ---------------------------------------------------------------- metadata (wfp-semantics §3.6)

@@ -8,6 +8,7 @@ import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
 import io.jwfp.engine.kernel.FwpsBindRequest;
 import io.jwfp.engine.kernel.FwpsKernel;
+import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.layer.IpVersion;
 import io.jwfp.engine.layer.Layer;
 import io.jwfp.engine.value.ConditionFlags;
@@ -451,7 +452,7 @@ public final class SimHost {
                 flow = authorizeAfterCompletion(pkt, ep, key, completion, Direction.OUTBOUND, f);
                 if (flow == null) return;
             }
-            if (flow == null && pkt.p.protocol() != IpProtocol.TCP && pkt.nbl.injectionTag() instanceof SimKernel.InjectionTag) {
+            if (flow == null && pkt.p.protocol() != IpProtocol.TCP && InjectionTags.isInjected(pkt.nbl)) {
                 // A datagram a callout injected towards a new peer (ddproxy): it opens its own ALE flow.
                 flow = outboundDatagramFlow(pkt, ep, key, false);
                 if (flow == null) return;

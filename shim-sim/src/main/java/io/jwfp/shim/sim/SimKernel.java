@@ -17,6 +17,8 @@ import io.jwfp.engine.kernel.FwpsStatusException;
 import io.jwfp.engine.kernel.FwpsStreamData;
 import io.jwfp.engine.kernel.FwpsTransportSendParams;
 import io.jwfp.engine.kernel.InjectionHandle;
+import io.jwfp.engine.kernel.InjectionHandles;
+import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
 import io.jwfp.engine.layer.IpVersion;
@@ -30,7 +32,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,12 +44,6 @@ import java.util.UUID;
  * on the simulation's thread only.
  */
 final class SimKernel implements FwpsKernel {
-    /** Marks an injected list with the handles that injected it, oldest first. */
-    record InjectionTag(long[] injectors) {}
-
-    /** The injection history of a clone or copy made before it was injected. */
-    private record Lineage(long[] injectors) {}
-
     /** One redirection of a connection (a REDIRECT_RECORD entry). */
     public record RedirectRecord(RedirectHandle handle, long filterId, InetSocketAddress originalDestination,
                                  InetSocketAddress newDestination, long localRedirectTargetPid) {}
@@ -74,9 +69,10 @@ final class SimKernel implements FwpsKernel {
     private record SimClassifyHandle(long id, Indication indication) implements ClassifyHandle {}
 
     private final SimHost host;
-    private final Set<Long> liveInjection = new HashSet<>();
     private final Set<Long> liveRedirect = new HashSet<>();
     private long nextId = 1;
+    /** Handles share the kernel's id sequence with its completions, classify and redirect handles. */
+    private final InjectionHandles injectionHandles = new InjectionHandles(() -> nextId++);
 
     SimKernel(SimHost host) {
         this.host = host;
@@ -86,40 +82,23 @@ final class SimKernel implements FwpsKernel {
 
     @Override
     public InjectionHandle injectionHandleCreate(AddressFamily addressFamily, int flags) {
-        InjectionHandle h = new InjectionHandle(nextId++, addressFamily, flags);
-        liveInjection.add(h.id());
-        return h;
+        return injectionHandles.create(addressFamily, flags);
     }
 
     @Override
     public NtStatus injectionHandleDestroy(InjectionHandle injectionHandle) {
-        return liveInjection.remove(injectionHandle.id()) ? NtStatus.STATUS_SUCCESS : NtStatus.STATUS_INVALID_HANDLE;
+        return injectionHandles.destroy(injectionHandle);
     }
 
     @Override
     public FwpsPacketInjectionState queryPacketInjectionState(InjectionHandle h, NetBufferList nbl) {
-        if (!(nbl.injectionTag() instanceof InjectionTag t)) return FwpsPacketInjectionState.FWPS_PACKET_NOT_INJECTED;
-        long[] inj = t.injectors();
-        if (inj[inj.length - 1] == h.id()) return FwpsPacketInjectionState.FWPS_PACKET_INJECTED_BY_SELF;
-        for (long x : inj) if (x == h.id()) return FwpsPacketInjectionState.FWPS_PACKET_PREVIOUSLY_INJECTED_BY_SELF;
-        return FwpsPacketInjectionState.FWPS_PACKET_INJECTED_BY_OTHER;
-    }
-
-    private static long[] history(NetBufferList nbl) {
-        for (NetBufferList n = nbl; n != null; n = n.parent()) {
-            if (n.injectionTag() instanceof InjectionTag t) return t.injectors();
-            if (n.injectionTag() instanceof Lineage l) return l.injectors();
-        }
-        return new long[0];
+        return InjectionTags.state(h, nbl);
     }
 
     private NtStatus tag(InjectionHandle h, NetBufferList nbl) {
-        if (h == null || nbl == null) return NtStatus.STATUS_FWP_NULL_POINTER;
-        if (!liveInjection.contains(h.id())) return NtStatus.STATUS_FWP_INJECT_HANDLE_CLOSING;
-        long[] past = history(nbl);
-        long[] now = Arrays.copyOf(past, past.length + 1);
-        now[past.length] = h.id();
-        nbl.setInjectionTag(new InjectionTag(now));
+        NtStatus s = injectionHandles.check(h, nbl);
+        if (!s.isSuccess()) return s;
+        InjectionTags.markInjected(h, nbl);
         return NtStatus.STATUS_SUCCESS;
     }
 
@@ -128,14 +107,14 @@ final class SimKernel implements FwpsKernel {
     @Override
     public NetBufferList allocateCloneNetBufferList(NetBufferList original, int allocateCloneFlags) {
         NetBufferList c = original.clone();
-        c.setInjectionTag(new Lineage(history(original)));
+        InjectionTags.inherit(original, c);
         return c;
     }
 
     @Override
     public NetBufferList allocateNetBufferListCopy(NetBufferList original) {
         NetBufferList c = original.deepCopy();
-        c.setInjectionTag(new Lineage(history(original)));
+        InjectionTags.inherit(original, c);
         return c;
     }
 
@@ -200,7 +179,7 @@ final class SimKernel implements FwpsKernel {
                 : host.sourceFor(remote);
         byte[] ip = withIpHeader(local, remote, ep.protocol, transport);
         NetBufferList out = NetBufferList.wrap(ip);
-        out.setInjectionTag(new Lineage(history(nbl)));
+        InjectionTags.inherit(nbl, out);
         NtStatus s = tag(h, out);
         if (!s.isSuccess()) return s;
         // The stack holds the endpoint from here on: a socket closed meanwhile does not stop this packet.
@@ -258,7 +237,7 @@ final class SimKernel implements FwpsKernel {
     public NtStatus streamInjectAsync(InjectionHandle h, Object injectionContext, int flags, long flowId,
                                       int calloutId, int layerId, int streamFlags, NetBufferList nbl,
                                       long dataLength, FwpsInjectCompleteFn completionFn, Object completionContext) {
-        if (h == null || !liveInjection.contains(h.id())) return NtStatus.STATUS_FWP_INJECT_HANDLE_CLOSING;
+        if (!injectionHandles.isOpen(h)) return NtStatus.STATUS_FWP_INJECT_HANDLE_CLOSING;
         AleFlows.Flow flow = host.flows().byHandle(flowId);
         TcpConnection c = flow == null ? null : host.tcpConnections.get(flow.key);
         if (c == null || c.isDead()) return NtStatus.STATUS_FWP_NOT_FOUND;
@@ -325,11 +304,7 @@ final class SimKernel implements FwpsKernel {
 
     @Override
     public NtStatus flowRemoveContext(long flowId, int layerId, int calloutId) {
-        if (!host.engine().flowContexts().contains(flowId, layerId, calloutId)) return NtStatus.STATUS_NOT_FOUND;
-        long ctx = host.engine().flowContexts().remove(flowId, layerId, calloutId);
-        FwpsCallout c = host.engine().callouts().byId(calloutId);
-        if (c != null) c.flowDeleteFn().flowDelete(layerId, calloutId, ctx);
-        return NtStatus.STATUS_SUCCESS;
+        return host.engine().flowRemoveContext(flowId, layerId, calloutId);
     }
 
     // ---------------------------------------------------------------- pend / complete operation

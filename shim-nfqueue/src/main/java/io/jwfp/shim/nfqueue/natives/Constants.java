@@ -158,6 +158,30 @@ public final class Constants {
     public static final int CTA_PROTO_ICMPV6_TYPE = 8;
     public static final int CTA_PROTO_ICMPV6_CODE = 9;
 
+    // <linux/netfilter/nfnetlink.h>, <linux/netfilter/nfnetlink_conntrack.h>: conntrack events (ctnetlink)
+    public static final int NFNL_SUBSYS_CTNETLINK = 1;
+    public static final int IPCTNL_MSG_CT_NEW = 0;
+    public static final int IPCTNL_MSG_CT_DELETE = 2;
+    /** Multicast group of conntrack destroy events (bit {@code 1 << (group - 1)} in sockaddr_nl.nl_groups). */
+    public static final int NFNLGRP_CONNTRACK_DESTROY = 3;
+    public static final int CT_TYPE_DELETE = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE;
+
+    // <linux/sock_diag.h>, <linux/inet_diag.h>: looking up the socket (uid, inode) behind a 5-tuple
+    public static final int NETLINK_SOCK_DIAG = 4;
+    public static final int SOCK_DIAG_BY_FAMILY = 20;
+    /** sizeof(struct inet_diag_req_v2). */
+    public static final int INET_DIAG_REQ_V2_SIZE = 56;
+    /** sizeof(struct inet_diag_msg) without attributes. */
+    public static final int INET_DIAG_MSG_SIZE = 72;
+    public static final int INET_DIAG_MSG_UID_OFFSET = 64;
+    public static final int INET_DIAG_MSG_INODE_OFFSET = 68;
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
+    /** Raw socket protocol meaning "the caller writes the IP header" (IP_HDRINCL, and for IPv6 its equivalent). */
+    public static final int IPPROTO_RAW = 255;
+    /** SOL_SOCKET option: the packet mark of everything the socket sends (needs CAP_NET_ADMIN). */
+    public static final int SO_MARK = 36;
+
     // <linux/netfilter/nf_conntrack_common.h>: enum ip_conntrack_info
     public static final int IP_CT_ESTABLISHED = 0;
     public static final int IP_CT_RELATED = 1;

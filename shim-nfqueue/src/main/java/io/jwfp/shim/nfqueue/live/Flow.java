@@ -1,0 +1,106 @@
+package io.jwfp.shim.nfqueue.live;
+
+import io.jwfp.engine.layer.Layer;
+
+/**
+ * One ALE flow as the live shim knows it: a 5-tuple seen from this host (local and remote side), the layer that
+ * authorized it and under which policy, whether ALE_FLOW_ESTABLISHED was classified, and the process behind it. The
+ * key fields never change; the rest is written by the queue thread handling the flow's packets (netfilter's flow hash
+ * keeps a flow on one queue) and read by status and cleanup under the table's lock.
+ */
+public final class Flow {
+    final long handle;
+    final boolean v6;
+    final int protocol;
+    final long localHi;
+    final long localLo;
+    final int localPort;
+    final long remoteHi;
+    final long remoteLo;
+    final int remotePort;
+    final int hash;
+    /** The layer that authorized the flow (ALE_AUTH_CONNECT or ALE_AUTH_RECV_ACCEPT of its IP version). */
+    volatile Layer authLayer;
+    /** The policy sequence number the flow was (re)authorized under. */
+    volatile long authSeq;
+    volatile boolean established;
+    /** True when the peer opened the flow (authorized at RECV_ACCEPT). */
+    final boolean inbound;
+    volatile long lastSeenNanos;
+    volatile ProcessInfo process;
+    /** Set once the flow left the table; its flow contexts have been released. */
+    volatile boolean ended;
+
+    Flow(long handle, boolean v6, int protocol, long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
+         int remotePort, int hash, boolean inbound) {
+        this.handle = handle;
+        this.v6 = v6;
+        this.protocol = protocol;
+        this.localHi = localHi;
+        this.localLo = localLo;
+        this.localPort = localPort;
+        this.remoteHi = remoteHi;
+        this.remoteLo = remoteLo;
+        this.remotePort = remotePort;
+        this.hash = hash;
+        this.inbound = inbound;
+    }
+
+    /** The flow handle (FWPS_METADATA_FIELD_FLOW_HANDLE, the flowId of FwpsFlowAssociateContext0). */
+    public long handle() {
+        return handle;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    public int remotePort() {
+        return remotePort;
+    }
+
+    public boolean isInbound() {
+        return inbound;
+    }
+
+    public boolean isEstablished() {
+        return established;
+    }
+
+    public Layer authLayer() {
+        return authLayer;
+    }
+
+    /** The process that owns the flow's socket, or null when unknown. */
+    public ProcessInfo process() {
+        return process;
+    }
+
+    boolean matches(boolean v6, int protocol, long lhi, long llo, int lport, long rhi, long rlo, int rport) {
+        return this.localPort == lport && this.remotePort == rport && this.protocol == protocol && this.localLo == llo
+                && this.remoteLo == rlo && this.localHi == lhi && this.remoteHi == rhi && this.v6 == v6;
+    }
+
+    static int hash(boolean v6, int protocol, long lhi, long llo, int lport, long rhi, long rlo, int rport) {
+        long h = (v6 ? 0x9E37_79B9_7F4A_7C15L : 0) ^ protocol;
+        h = h * 0x100_0000_01B3L ^ lhi;
+        h = h * 0x100_0000_01B3L ^ llo;
+        h = h * 0x100_0000_01B3L ^ ((long) lport << 16 | rport);
+        h = h * 0x100_0000_01B3L ^ rhi;
+        h = h * 0x100_0000_01B3L ^ rlo;
+        h ^= h >>> 29;
+        h *= 0xBF58_476D_1CE4_E5B9L;
+        h ^= h >>> 32;
+        return (int) h;
+    }
+
+    @Override
+    public String toString() {
+        return "Flow[" + handle + " proto " + protocol + " " + localPort + "->" + remotePort + (inbound ? " in" : " out")
+                + (authLayer == null ? "" : " by " + authLayer.shortName()) + (established ? " established" : "") + "]";
+    }
+}

@@ -1,0 +1,40 @@
+package io.jwfp.shim.nfqueue.live;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/** Counters of the live pipeline, shared by the queue threads. Increments allocate nothing; thread-safe. */
+public final class LiveStats {
+    public static final int PACKETS = 0;
+    public static final int PERMITTED = 1;
+    public static final int BLOCKED = 2;
+    public static final int ABSORBED = 3;
+    public static final int UNPARSED = 4;
+    public static final int CLASSIFICATIONS = 5;
+    public static final int ALE_NEW_FLOWS = 6;
+    public static final int ALE_REAUTHORIZATIONS = 7;
+    public static final int FLOW_ESTABLISHED = 8;
+    public static final int MODIFIED = 9;
+    public static final int INJECTIONS_REFUSED = 10;
+    public static final int INJECTED_OWN = 11;
+    private static final String[] NAMES = {"packets", "permitted", "blocked", "absorbed", "unparsed", "classifications",
+            "aleNewFlows", "aleReauthorizations", "flowEstablished", "modified", "injectionsRefused", "injectedOwn"};
+
+    private final AtomicLongArray counters = new AtomicLongArray(NAMES.length);
+
+    void increment(int counter) {
+        counters.incrementAndGet(counter);
+    }
+
+    public long get(int counter) {
+        return counters.get(counter);
+    }
+
+    /** All counters by name. */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < NAMES.length; i++) m.put(NAMES[i], counters.get(i));
+        return m;
+    }
+}

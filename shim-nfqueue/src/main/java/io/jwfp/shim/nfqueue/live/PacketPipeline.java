@@ -1,0 +1,667 @@
+package io.jwfp.shim.nfqueue.live;
+
+import static io.jwfp.engine.layer.Layer.*;
+
+import io.jwfp.engine.FilterEngine;
+import io.jwfp.engine.arbitration.ClassifyResult;
+import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
+import io.jwfp.engine.kernel.FwpsInjectCompleteFn;
+import io.jwfp.engine.kernel.InjectionHandle;
+import io.jwfp.engine.kernel.InjectionTags;
+import io.jwfp.engine.kernel.NtStatus;
+import io.jwfp.engine.layer.Indications;
+import io.jwfp.engine.layer.Layer;
+import io.jwfp.engine.value.ClassifyFacts;
+import io.jwfp.engine.value.ConditionFlags;
+import io.jwfp.engine.value.FwpsIncomingValues;
+import io.jwfp.packet.IpProtocol;
+import io.jwfp.packet.NetBufferList;
+import io.jwfp.packet.PacketParser;
+import io.jwfp.packet.ParsedPacket;
+import io.jwfp.shim.nfqueue.NfPacket;
+import io.jwfp.shim.nfqueue.PacketHandler;
+import io.jwfp.shim.nfqueue.Verdict;
+import io.jwfp.shim.nfqueue.VerdictSink;
+import io.jwfp.shim.nfqueue.natives.Constants;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+/**
+ * The WFP layers for one queued packet, in Windows' order (wfp-semantics §4, seed-samples §10):
+ * <ul>
+ *   <li>outbound (LOCAL_OUT): ALE_AUTH_CONNECT (first packet of a new flow) or the reauthorization of its flow →
+ *   ALE_FLOW_ESTABLISHED (non-TCP, with the first packet) → DATAGRAM_DATA (UDP) → OUTBOUND_ICMP_ERROR (ICMP errors)
+ *   → OUTBOUND_TRANSPORT → OUTBOUND_IPPACKET;</li>
+ *   <li>inbound (LOCAL_IN): INBOUND_IPPACKET → INBOUND_TRANSPORT → INBOUND_ICMP_ERROR (ICMP errors) →
+ *   ALE_AUTH_RECV_ACCEPT (new flow) or reauthorization → ALE_FLOW_ESTABLISHED (non-TCP with the first packet; TCP
+ *   with the first established inbound packet: the SYN-ACK of a connect, the final ACK of an accept) →
+ *   DATAGRAM_DATA;</li>
+ *   <li>forwarded (FORWARD): IPFORWARD.</li>
+ * </ul>
+ * A layer without filters is skipped ({@link FilterEngine#hasFilters}); the flow table is kept either way. A block
+ * ends the walk: the packet is dropped (NF_DROP), and unless a callout absorbed it the block is reported as a net
+ * event and indicated at the layer's discard twin. A permitted packet is returned with NF_REPEAT and the DECIDED mark
+ * carrying the flow bits (see {@link RulePlan}), possibly with a payload a callout rewrote (see {@link LiveKernel}).
+ *
+ * <p>One instance per queue thread (confined): its parser, incoming values, metadata, facts, classify result and
+ * list are reused, so a packet of a known flow is classified without allocating.
+ */
+public final class PacketPipeline implements PacketHandler {
+    private static final ThreadLocal<PacketPipeline> CURRENT = new ThreadLocal<>();
+    /** The one compartment Linux has (per network namespace). */
+    private static final int COMPARTMENT = 1;
+
+    private final LiveRuntime rt;
+    private final FilterEngine engine;
+    private final ParsedPacket parsed = new ParsedPacket();
+    private final FwpsIncomingValues in = new FwpsIncomingValues();
+    private final FwpsIncomingMetadataValues meta = new FwpsIncomingMetadataValues();
+    private final ClassifyResult result = new ClassifyResult();
+    private final ClassifyFacts facts = new ClassifyFacts();
+
+    // The packet being classified (the receive buffer, or a callout's replacement).
+    private MemorySegment seg;
+    private long ipOff;
+    private int ipLen;
+    private NetBufferList nbl;
+    private MemorySegment receiveBuffer;
+    private NetBufferList receiveNbl;
+    private boolean inbound;
+    private boolean v6;
+    private int inIf;
+    private int outIf;
+    private int queueUid;
+    private Flow flow;
+    private int persist;
+    private boolean classifying;
+    // A replacement a callout injected during the current classifyFn (see offerReplacement).
+    private Replacement pending;
+    private Replacement applied;
+
+    /** A packet a callout injected in place of the one it absorbed. */
+    private record Replacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
+                               FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {}
+
+    public PacketPipeline(LiveRuntime rt) {
+        this.rt = rt;
+        this.engine = rt.engine();
+    }
+
+    /** The pipeline whose classification runs on this thread, or null (for {@link LiveKernel}). */
+    static PacketPipeline current() {
+        return CURRENT.get();
+    }
+
+    /** The queue's callback: the conntrack attributes, when the kernel sends them, override the mark bits. */
+    @Override
+    public void onPacket(NfPacket p, VerdictSink verdicts) {
+        int mark = p.hasMark() ? p.mark() : 0;
+        if (p.ctInfo() >= 0) mark = (mark & ~(Marks.CT_NEW | Marks.CT_EST | Marks.CT_REPLY)) | ctBits(p.ctInfo());
+        handle(p.buffer(), p.payloadOffset(), p.payloadLength(), p.hook(), mark, p.inIfindex(), p.outIfindex(),
+                p.hasUid() ? p.uid() : -1, p.isTruncated(), p.id(), verdicts);
+    }
+
+    /** The mark bits for an {@code enum ip_conntrack_info} value. */
+    static int ctBits(int ctInfo) {
+        return switch (ctInfo) {
+            case NfPacket.CT_NEW, NfPacket.CT_RELATED -> Marks.CT_NEW;
+            case NfPacket.CT_RELATED_REPLY -> Marks.CT_NEW | Marks.CT_REPLY;
+            case NfPacket.CT_ESTABLISHED -> Marks.CT_EST;
+            case NfPacket.CT_ESTABLISHED_REPLY -> Marks.CT_EST | Marks.CT_REPLY;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Classifies one packet and gives its verdict. The primitive form of {@link #onPacket}, which tests drive with
+     * captured packets.
+     *
+     * @param buffer   memory holding the packet (the queue's receive buffer)
+     * @param offset   where its IP header starts
+     * @param length   its length
+     * @param hook     netfilter hook ({@code NF_INET_LOCAL_OUT}, {@code LOCAL_IN}, {@code FORWARD})
+     * @param mark     the packet mark as queued (jwfp's CT_* and flow bits included)
+     * @param uid      the socket owner from the queue, or -1
+     * @param truncated whether the queue cut the packet (then it cannot be replaced)
+     */
+    public void handle(MemorySegment buffer, long offset, int length, int hook, int mark, int inIfindex,
+                       int outIfindex, int uid, boolean truncated, int packetId, VerdictSink verdicts) {
+        rt.stats().increment(LiveStats.PACKETS);
+        CURRENT.set(this);
+        try {
+            seg = buffer;
+            ipOff = offset;
+            ipLen = length;
+            inIf = inIfindex;
+            outIf = outIfindex;
+            queueUid = uid;
+            flow = null;
+            persist = mark & Marks.PERSIST;
+            pending = null;
+            applied = null;
+            if (length <= 0 || !PacketParser.parseIp(buffer, offset, length, parsed)) {
+                rt.stats().increment(LiveStats.UNPARSED);
+                permit(verdicts, packetId, mark);
+                return;
+            }
+            nbl = listOver(buffer);
+            v6 = parsed.ipVersion() == 6;
+            boolean ok = switch (hook) {
+                case Constants.NF_INET_LOCAL_OUT -> outbound(mark);
+                case Constants.NF_INET_LOCAL_IN -> inbound(mark);
+                case Constants.NF_INET_FORWARD -> forward();
+                default -> true;
+            };
+            if (!ok) {
+                verdicts.drop(packetId);
+                rt.stats().increment(LiveStats.BLOCKED);
+                if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS); // the replacement was dropped later on
+            } else if (applied != null && !truncated) {
+                verdicts.verdict(packetId, Verdict.REPEAT.code(), VerdictSink.WITH_MARK | VerdictSink.WITH_PAYLOAD,
+                        verdictMark(mark), 0, seg, ipOff, ipLen);
+                rt.stats().increment(LiveStats.MODIFIED);
+                rt.stats().increment(LiveStats.PERMITTED);
+                complete(applied, NtStatus.STATUS_SUCCESS);
+            } else {
+                permit(verdicts, packetId, mark);
+            }
+        } finally {
+            CURRENT.set(null); // not remove(): a new thread-local entry per packet would allocate
+        }
+    }
+
+    private void permit(VerdictSink verdicts, int packetId, int mark) {
+        verdicts.verdict(packetId, Verdict.REPEAT, verdictMark(mark));
+        rt.stats().increment(LiveStats.PERMITTED);
+    }
+
+    /** Other users' mark bits untouched; DECIDED and the flow bits for the connmark. */
+    private int verdictMark(int mark) {
+        return (mark & ~Marks.MASK) | Marks.DECIDED | persist;
+    }
+
+    /** A list over the queue's receive buffer, made once per buffer and repositioned for every packet. */
+    private NetBufferList listOver(MemorySegment buffer) {
+        if (buffer != receiveBuffer) {
+            receiveBuffer = buffer;
+            receiveNbl = NetBufferList.of(buffer, 0, buffer.byteSize());
+        }
+        receiveNbl.setInjectionTag(null);
+        return receiveNbl;
+    }
+
+    // ------------------------------------------------------------------------------------------------ paths
+
+    private boolean outbound(int mark) {
+        inbound = false;
+        packetFacts();
+        int proto = parsed.protocol();
+        boolean icmpError = parsed.has(ParsedPacket.ICMP_ERROR);
+        if (!icmpError && !ale(mark)) return false;
+        if (proto == IpProtocol.UDP && !classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl)) return false;
+        if (icmpError && !classify(v(FWPM_LAYER_OUTBOUND_ICMP_ERROR_V4), nbl)) return false;
+        if (!classify(v(FWPM_LAYER_OUTBOUND_TRANSPORT_V4), nbl)) return false;
+        return classify(v(FWPM_LAYER_OUTBOUND_IPPACKET_V4), nbl);
+    }
+
+    private boolean inbound(int mark) {
+        inbound = true;
+        packetFacts();
+        int proto = parsed.protocol();
+        boolean icmpError = parsed.has(ParsedPacket.ICMP_ERROR);
+        if (!classify(v(FWPM_LAYER_INBOUND_IPPACKET_V4), nbl)) return false;
+        if (!icmpError && (mark & Marks.CT_NEW) != 0 && findFlow() == null) {
+            // No flow yet: the transport layer marks the packet for ALE classification, as Windows does.
+            facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY;
+            boolean ok = classify(v(FWPM_LAYER_INBOUND_TRANSPORT_V4), nbl);
+            facts.flags &= ~ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY;
+            if (!ok) return false;
+        } else if (!classify(v(FWPM_LAYER_INBOUND_TRANSPORT_V4), nbl)) {
+            return false;
+        }
+        if (icmpError) return classify(v(FWPM_LAYER_INBOUND_ICMP_ERROR_V4), nbl);
+        if (!ale(mark)) return false;
+        return proto != IpProtocol.UDP || classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl);
+    }
+
+    private boolean forward() {
+        inbound = false;
+        facts.reset();
+        facts.v6 = v6;
+        facts.protocol = parsed.protocol();
+        facts.sourceKnown = true;
+        if (v6) {
+            facts.sourceHi = parsed.srcHi();
+            facts.sourceLo = parsed.srcLo();
+            facts.destinationHi = parsed.dstHi();
+            facts.destinationLo = parsed.dstLo();
+            facts.destinationAddressType = ClassifyFacts.addressTypeV6(parsed.dstHi());
+        } else {
+            facts.sourceLo = Integer.toUnsignedLong(parsed.srcV4());
+            facts.destinationLo = Integer.toUnsignedLong(parsed.dstV4());
+            facts.destinationAddressType = ClassifyFacts.addressTypeV4(parsed.dstV4());
+        }
+        facts.compartmentId = COMPARTMENT;
+        interfaceFacts(inIf);
+        if (outIf > 0) {
+            facts.forwardIfIndex = outIf;
+            facts.forwardIfLuid = rt.interfaces().luid(outIf);
+        }
+        if (parsed.has(ParsedPacket.FRAGMENT)) facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT;
+        return classify(v(FWPM_LAYER_IPFORWARD_V4), nbl);
+    }
+
+    // ------------------------------------------------------------------------------------------------ ALE
+
+    /**
+     * The ALE part of a packet that is not an ICMP error: its flow is looked up; a new flow (conntrack NEW) is
+     * authorized at ALE_AUTH_CONNECT (outbound) or ALE_AUTH_RECV_ACCEPT (inbound); an established one jwfp does not know
+     * (it predates this jwfpd) and a known one whose authorizing layer changed since are reauthorized there; then
+     * ALE_FLOW_ESTABLISHED where due. Returns false when the packet must be dropped.
+     */
+    private boolean ale(int mark) {
+        if (!parsed.has(ParsedPacket.HAS_TRANSPORT) && !parsed.has(ParsedPacket.HAS_PORTS)) {
+            return true; // a non-first fragment or a protocol without a header jwfp reads: no flow
+        }
+        int proto = parsed.protocol();
+        long seq = rt.clock().seq();
+        Flow f = findFlow();
+        if (f == null) {
+            boolean ctNew = (mark & Marks.CT_NEW) != 0;
+            if (!ctNew && (mark & Marks.CT_EST) == 0) {
+                return true; // untracked or INVALID in conntrack: no flow to authorize
+            }
+            boolean reply = (mark & Marks.CT_REPLY) != 0;
+            boolean flowInbound = ctNew ? inbound : inbound != reply;
+            Layer authLayer = v(flowInbound ? FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 : FWPM_LAYER_ALE_AUTH_CONNECT_V4);
+            ProcessInfo proc = aleNeeded() ? process() : null;
+            long handle = rt.flows().newHandle();
+            rt.stats().increment(ctNew ? LiveStats.ALE_NEW_FLOWS : LiveStats.ALE_REAUTHORIZATIONS);
+            if (!classifyAle(authLayer, handle, proc, !ctNew, flowInbound, aleData(authLayer))) return false;
+            f = rt.flows().create(handle, v6, proto, facts.localHi, facts.localLo, flowPort(true), facts.remoteHi,
+                    facts.remoteLo, flowPort(false), flowInbound);
+            f.authLayer = authLayer;
+            f.authSeq = seq;
+            f.process = proc;
+            f.established = (mark & Marks.EST_DONE) != 0;
+            flow = f;
+            if (ctNew && proto != IpProtocol.TCP && !flowEstablished(f, true)) return false;
+        } else {
+            flow = f;
+            f.lastSeenNanos = System.nanoTime();
+            Layer a = f.authLayer;
+            if (a != null && rt.clock().stale(a, f.authSeq)) {
+                rt.stats().increment(LiveStats.ALE_REAUTHORIZATIONS);
+                if (!classifyAle(a, f.handle, f.process, true, f.inbound, aleData(a))) {
+                    rt.flows().end(f); // a failed reauthorization tears the flow down (wfp-semantics §4.10)
+                    return false;
+                }
+                f.authSeq = seq;
+            }
+        }
+        if (proto == IpProtocol.TCP && inbound && !f.established && (mark & Marks.CT_EST) != 0
+                && !flowEstablished(f, false)) {
+            return false;
+        }
+        persist = (f.established ? Marks.EST_DONE : 0) | Marks.gen(rt.clock().generation());
+        return true;
+    }
+
+    private Flow findFlow() {
+        if (flow != null) return flow;
+        return rt.flows().find(v6, parsed.protocol(), facts.localHi, facts.localLo, flowPort(true), facts.remoteHi,
+                facts.remoteLo, flowPort(false));
+    }
+
+    /** The flow key's ports: TCP/UDP ports; for ICMP the echo id as local port (WFP keys ICMP flows by id). */
+    private int flowPort(boolean local) {
+        int proto = parsed.protocol();
+        if (proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) return local ? parsed.icmpId() : 0;
+        if (!parsed.has(ParsedPacket.HAS_PORTS)) return 0;
+        return local == inbound ? parsed.dstPort() : parsed.srcPort();
+    }
+
+    /** Whether any ALE layer of this IP version holds filters (else the process lookup is not worth its cost). */
+    private boolean aleNeeded() {
+        return engine.hasFilters(v(FWPM_LAYER_ALE_AUTH_CONNECT_V4)) || engine.hasFilters(v(FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4))
+                || engine.hasFilters(v(FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4));
+    }
+
+    private ProcessInfo process() {
+        int proto = parsed.protocol();
+        return rt.processes().resolve(proto, v6, facts.localHi, facts.localLo, flowPort(true), facts.remoteHi,
+                facts.remoteLo, flowPort(false), queueUid);
+    }
+
+    /** The ALE layers' layer data: the packet for datagrams, none for a TCP connect (as on Windows). */
+    private NetBufferList aleData(Layer layer) {
+        boolean tcp = parsed.protocol() == IpProtocol.TCP;
+        if (tcp && layer.shortName().startsWith("ALE_AUTH_CONNECT")) return null;
+        return nbl;
+    }
+
+    /**
+     * Classifies at an ALE authorization layer with the flow's process and user. A reauthorization carries
+     * FWP_CONDITION_FLAG_IS_REAUTHORIZE and the policy-change reason, and the packet's direction.
+     */
+    private boolean classifyAle(Layer layer, long flowHandle, ProcessInfo proc, boolean reauth, boolean flowInbound,
+                                Object data) {
+        int savedFlags = facts.flags;
+        int savedDirection = facts.direction;
+        aleFacts(proc);
+        if (reauth) {
+            facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE;
+            facts.reauthReason = ConditionFlags.FWP_CONDITION_REAUTHORIZE_REASON_POLICY_CHANGE;
+        } else {
+            facts.direction = flowInbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND;
+        }
+        boolean ok = classify(layer, data, flowHandle, proc);
+        facts.flags = savedFlags;
+        facts.direction = savedDirection;
+        facts.reauthReason = 0;
+        clearAleFacts();
+        return ok;
+    }
+
+    /** ALE_FLOW_ESTABLISHED for a flow; a block ends the flow. */
+    private boolean flowEstablished(Flow f, boolean withPacket) {
+        rt.stats().increment(LiveStats.FLOW_ESTABLISHED);
+        int savedDirection = facts.direction;
+        aleFacts(f.process);
+        facts.direction = f.inbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND;
+        boolean ok = classify(v(FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4),
+                withPacket && parsed.protocol() != IpProtocol.TCP ? nbl : null, f.handle, f.process);
+        facts.direction = savedDirection;
+        clearAleFacts();
+        if (!ok) {
+            rt.flows().end(f);
+            return false;
+        }
+        f.established = true;
+        return true;
+    }
+
+    private void aleFacts(ProcessInfo proc) {
+        if (proc != null) {
+            facts.appId = proc.appId();
+            facts.userToken = proc.token();
+        }
+    }
+
+    private void clearAleFacts() {
+        facts.appId = null;
+        facts.userToken = null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ classify
+
+    private boolean classify(Layer layer, Object data) {
+        Flow f = flow;
+        return classify(layer, data, f == null ? 0 : f.handle, null);
+    }
+
+    /**
+     * Classifies the current packet (or ALE operation) at {@code layer}; returns true if it may go on. Skips layers
+     * without filters. A block that is not absorbed is indicated at the discard twin.
+     */
+    private boolean classify(Layer layer, Object data, long flowHandle, ProcessInfo proc) {
+        if (!engine.hasFilters(layer)) return true;
+        rt.stats().increment(LiveStats.CLASSIFICATIONS);
+        prepare(layer, data, flowHandle, proc);
+        classifying = true;
+        try {
+            engine.classify(in, meta, data, result);
+        } finally {
+            classifying = false;
+        }
+        if (pending != null) {
+            Replacement r = pending;
+            pending = null;
+            if (result.isBlock() && result.isAbsorbed()) {
+                if (replace(r)) return true;
+                complete(r, NtStatus.STATUS_INVALID_PARAMETER); // not a packet: the original stays absorbed
+                rt.stats().increment(LiveStats.INJECTIONS_REFUSED);
+            } else {
+                sendAdditional(r);
+            }
+        }
+        if (!result.isBlock()) return true;
+        if (result.isAbsorbed()) {
+            rt.stats().increment(LiveStats.ABSORBED);
+            return false;
+        }
+        Layer d = layer.discardLayer();
+        if (d != null && engine.hasFilters(d)) {
+            long filterId = result.filterId();
+            prepare(d, data, flowHandle, proc);
+            meta.setDiscard(FwpsIncomingMetadataValues.FWPS_DISCARD_MODULE_GENERAL,
+                    FwpsIncomingMetadataValues.FWPS_DISCARD_FIREWALL_POLICY, filterId);
+            engine.classify(in, meta, data, result);
+        }
+        return false;
+    }
+
+    private void prepare(Layer layer, Object data, long flowHandle, ProcessInfo proc) {
+        in.reset(layer);
+        facts.fillInto(in);
+        meta.reset();
+        meta.setCompartmentId(COMPARTMENT);
+        meta.setPacketDirection(inbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND);
+        meta.setHeaderSizes(parsed.ipHeaderSize(), parsed.has(ParsedPacket.HAS_TRANSPORT) ? parsed.transportHeaderSize() : 0);
+        if (flowHandle != 0) meta.setFlowHandle(flowHandle);
+        if ((facts.flags & ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY) != 0) {
+            meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_ALE_CLASSIFY_REQUIRED;
+        }
+        if (proc != null && layer.isAle()) {
+            if (proc.pid() >= 0) {
+                meta.setProcess(proc.pid(), proc.path(), proc.token());
+            } else if (proc.token() != null) {
+                meta.token = proc.token();
+                meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_TOKEN;
+            }
+            if (proc.inode() != 0) meta.setTransportEndpointHandle(proc.inode());
+        }
+        int proto = parsed.protocol();
+        if ((proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) && !parsed.has(ParsedPacket.ICMP_ERROR)
+                && parsed.has(ParsedPacket.HAS_TRANSPORT)) {
+            meta.icmpIdAndSequence = (parsed.icmpId() << 16) | (parsed.icmpSeq() & 0xFFFF);
+            meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_ICMP_ID_AND_SEQUENCE;
+        }
+        if (inbound && inIf > 0) {
+            meta.sourceInterfaceIndex = inIf;
+            meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_SOURCE_INTERFACE_INDEX;
+        }
+        if (data == nbl) place(layer);
+    }
+
+    /** Moves the list's data to where {@code layer} indicates the packet (wfp-semantics §3.3). */
+    private void place(Layer layer) {
+        int proto = parsed.protocol();
+        boolean icmp = proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6;
+        long transport = parsed.has(ParsedPacket.HAS_TRANSPORT) ? parsed.transportOffset() : ipOff + parsed.ipHeaderSize();
+        long payload = parsed.has(ParsedPacket.HAS_TRANSPORT) ? parsed.payloadOffset() : transport;
+        long off = Indications.offset(layer, inbound, icmp, ipOff, transport, payload);
+        long end = ipOff + ipLen;
+        NetBufferList l = nbl;
+        long cur = l.dataOffset();
+        if (off < cur) {
+            l.retreat(cur - off);
+        } else {
+            l.setDataLength(l.segment().byteSize() - cur);
+            l.advance(off - cur);
+        }
+        l.setDataLength(Math.max(0, end - off));
+    }
+
+    // ------------------------------------------------------------------------------------------------ facts
+
+    /** The current packet's facts, seen from this host (local = our side). */
+    private void packetFacts() {
+        ClassifyFacts c = facts.reset();
+        c.v6 = v6;
+        int proto = parsed.protocol();
+        c.protocol = proto;
+        if (v6) {
+            long sHi = parsed.srcHi(), sLo = parsed.srcLo(), dHi = parsed.dstHi(), dLo = parsed.dstLo();
+            if (inbound) {
+                c.local(dHi, dLo).remote(sHi, sLo);
+            } else {
+                c.local(sHi, sLo).remote(dHi, dLo);
+            }
+            c.localAddressType = ClassifyFacts.addressTypeV6(c.localHi);
+            c.remoteAddressType = ClassifyFacts.addressTypeV6(c.remoteHi);
+        } else {
+            int s = parsed.srcV4(), d = parsed.dstV4();
+            c.local(inbound ? d : s).remote(inbound ? s : d);
+            c.localAddressType = ClassifyFacts.addressTypeV4((int) c.localLo);
+            c.remoteAddressType = ClassifyFacts.addressTypeV4((int) c.remoteLo);
+        }
+        boolean icmp = proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6;
+        if (icmp && parsed.has(ParsedPacket.HAS_TRANSPORT)) {
+            c.localPort = parsed.icmpType(); // WFP's convention at the packet layers
+            c.remotePort = parsed.icmpCode();
+        } else if (parsed.has(ParsedPacket.HAS_PORTS)) {
+            c.localPort = inbound ? parsed.dstPort() : parsed.srcPort();
+            c.remotePort = inbound ? parsed.srcPort() : parsed.dstPort();
+        }
+        int ifindex = inbound ? inIf : outIf;
+        if (ifindex == Interfaces.LOOPBACK_INDEX) c.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_LOOPBACK;
+        if (parsed.has(ParsedPacket.FRAGMENT)) c.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT;
+        c.compartmentId = COMPARTMENT;
+        c.direction = inbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND;
+        interfaceFacts(ifindex);
+        if (parsed.has(ParsedPacket.ICMP_ERROR) && parsed.has(ParsedPacket.HAS_INNER_IP)) {
+            // The quoted packet: inbound errors quote what we sent (inner source = us), outbound ones what we received.
+            c.embeddedProtocol = parsed.innerProtocol();
+            c.embeddedRemoteKnown = true;
+            if (parsed.innerIpVersion() == 6) {
+                c.embeddedRemoteHi = inbound ? parsed.innerDstHi() : parsed.innerSrcHi();
+                c.embeddedRemoteLo = inbound ? parsed.innerDstLo() : parsed.innerSrcLo();
+            } else {
+                c.embeddedRemoteLo = Integer.toUnsignedLong(inbound ? parsed.innerDstV4() : parsed.innerSrcV4());
+            }
+            if (parsed.has(ParsedPacket.HAS_INNER_PORTS)) {
+                c.embeddedLocalPort = inbound ? parsed.innerSrcPort() : parsed.innerDstPort();
+                c.embeddedRemotePort = inbound ? parsed.innerDstPort() : parsed.innerSrcPort();
+            }
+        }
+    }
+
+    private void interfaceFacts(int ifindex) {
+        if (ifindex > 0) {
+            facts.ifIndex = ifindex;
+            facts.ifType = rt.interfaces().type(ifindex);
+            facts.ifLuid = rt.interfaces().luid(ifindex);
+        }
+    }
+
+    private Layer v(Layer v4) {
+        return v6 ? v4.otherIpVersion() : v4;
+    }
+
+    // ------------------------------------------------------------------------------------------------ injection
+
+    /** Whether a classifyFn of this pipeline is running on the calling thread. */
+    boolean isClassifying() {
+        return classifying;
+    }
+
+    /** Whether the packet being classified travels inbound. */
+    boolean isInbound() {
+        return inbound;
+    }
+
+    /**
+     * A copy of the packet being classified when {@code list} is this pipeline's list over it: only the packet's bytes
+     * (the receive buffer around it holds other packets), with the same data offset relative to the IP header. Null
+     * for any other list.
+     */
+    NetBufferList copyOfCurrent(NetBufferList list) {
+        if (list != nbl) return null;
+        byte[] bytes = new byte[ipLen];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, ipOff, bytes, 0, ipLen);
+        long off = Math.max(0, list.dataOffset() - ipOff);
+        return NetBufferList.wrap(bytes, (int) off, (int) Math.min(list.dataLength(), ipLen - off));
+    }
+
+    /**
+     * A callout injects {@code list} while classifying the current packet (clone, modify, inject, absorb: WFP's way
+     * to change a packet). If the callout then blocks with ABSORB, the injected packet replaces the current one: the
+     * remaining layers see it, and the verdict carries its bytes. Called by {@link LiveKernel}.
+     */
+    NtStatus offerReplacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
+                              FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {
+        if (pending != null) return NtStatus.STATUS_NOT_SUPPORTED; // one replacement per classification
+        if (remote != null && (remote instanceof Inet6Address) != v6) return NtStatus.STATUS_INVALID_PARAMETER;
+        pending = new Replacement(kind, handle, list, completionFn, completionContext, remote);
+        return NtStatus.STATUS_SUCCESS;
+    }
+
+    /** Makes the replacement the current packet; false when its bytes are not a packet jwfp can send. */
+    private boolean replace(Replacement r) {
+        byte[] bytes = packetOf(r);
+        if (bytes == null) return false;
+        MemorySegment s = MemorySegment.ofArray(bytes);
+        seg = s;
+        ipOff = 0;
+        ipLen = bytes.length;
+        PacketParser.parseIp(s, 0, bytes.length, parsed);
+        nbl = NetBufferList.of(s, 0, bytes.length);
+        InjectionTags.markInjected(r.handle(), nbl);
+        Flow f = flow;
+        packetFacts();
+        flow = f;
+        applied = r;
+        return true;
+    }
+
+    /**
+     * The complete IP packet a replacement stands for, lengths and checksums fixed, or null when it is not one jwfp
+     * can send (it does not parse, or its IP version differs from the packet it was made from).
+     */
+    private byte[] packetOf(Replacement r) {
+        NetBufferList l = r.list();
+        byte[] bytes;
+        if (r.kind() == LiveKernel.Kind.TRANSPORT_SEND) {
+            // The list starts at the transport header: the stack (here: jwfp) builds the IP header, from the original's.
+            int ipHeader = parsed.ipHeaderSize();
+            int transport = (int) l.dataLength();
+            bytes = new byte[ipHeader + transport];
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, ipOff, bytes, 0, ipHeader);
+            MemorySegment.copy(l.segment(), ValueLayout.JAVA_BYTE, l.dataOffset(), bytes, ipHeader, transport);
+            if (r.remote() != null) {
+                // FWPS_TRANSPORT_SEND_PARAMS.remoteAddress: the stack addresses the packet there.
+                byte[] a = r.remote().getAddress();
+                System.arraycopy(a, 0, bytes, v6 ? 24 : 16, a.length);
+            }
+        } else {
+            bytes = new byte[(int) l.dataLength()];
+            MemorySegment.copy(l.segment(), ValueLayout.JAVA_BYTE, l.dataOffset(), bytes, 0, bytes.length);
+        }
+        MemorySegment s = MemorySegment.ofArray(bytes);
+        if (!PacketRewrite.fixLengthsAndChecksums(s, bytes.length)) return null;
+        ParsedPacket check = new ParsedPacket();
+        if (!PacketParser.parseIp(s, 0, bytes.length, check) || check.ipVersion() != parsed.ipVersion()) return null;
+        return bytes;
+    }
+
+    /**
+     * The callout injected a packet but let the original go on (or blocked it without absorbing): an additional
+     * packet, which jwfp sends through its raw socket when the packet is outbound. Inbound additions cannot be
+     * delivered from user space.
+     */
+    private void sendAdditional(Replacement r) {
+        boolean outbound = r.kind() == LiveKernel.Kind.NETWORK_SEND || r.kind() == LiveKernel.Kind.TRANSPORT_SEND;
+        byte[] bytes = outbound ? packetOf(r) : null;
+        NtStatus status = bytes == null ? NtStatus.STATUS_NOT_SUPPORTED
+                : rt.kernel().sendOwn(MemorySegment.ofArray(bytes), 0, bytes.length);
+        if (!status.isSuccess()) rt.stats().increment(LiveStats.INJECTIONS_REFUSED);
+        complete(r, status);
+    }
+
+    private static void complete(Replacement r, NtStatus status) {
+        if (r.completionFn() != null) r.completionFn().complete(r.completionContext(), r.list(), status, false);
+    }
+}
