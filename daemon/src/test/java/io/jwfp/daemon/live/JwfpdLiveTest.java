@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * jwfpd on live traffic (issue part 5). Two network namespaces made and removed by this class ({@code jwfpd-t-a} with
- * 10.200.0.1 / fd00:200::1 and {@code jwfpd-t-b} with .2 / ::2, joined by a veth pair); jwfpd runs as a child process
+ * jwfpd on live traffic (issue part 5). Two network namespaces made and removed by this class ({@code jwfpd-t-<pid>-a} with
+ * 10.200.0.1 / fd00:200::1 and {@code jwfpd-t-<pid>-b} with .2 / ::2, joined by a veth pair); jwfpd runs as a child process
  * inside A, so its queues, its iptables rules and the test traffic never touch the root namespace. Clients are real
  * programs in A ({@code curl}) or sockets created in A; servers are sockets in B. Runs as root; skips with the reason
  * where the kernel or tools lack something.

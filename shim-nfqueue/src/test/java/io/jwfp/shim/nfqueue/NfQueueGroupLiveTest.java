@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code --queue-balance} served by an {@link NfQueueGroup}: one platform thread per queue, in namespaces of its
- * own ({@code jwfpt-grp-a/-b}) so it cannot clash with {@link NfQueueLiveTest}.
+ * own ({@code jwfpt-grp-<pid>-a/-b}) so it cannot clash with {@link NfQueueLiveTest}.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NfQueueGroupLiveTest {

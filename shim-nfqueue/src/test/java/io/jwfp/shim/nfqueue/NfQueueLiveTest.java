@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The shim against the real kernel. Runs as root only (skipped otherwise, with the reason), inside two network
- * namespaces this class creates and deletes ({@code jwfpt-live-a}, {@code jwfpt-live-b}); the queue's socket is
+ * namespaces this class creates and deletes ({@code jwfpt-live-<pid>-a}, {@code jwfpt-live-<pid>-b}); the queue's socket is
  * created inside namespace A through {@link NfQueueConfig#networkNamespace()} (setns on a throw-away thread),
  * and test traffic is made by sockets created the same way, so the test JVM itself never leaves the root
  * namespace and no traffic goes anywhere but the veth pair.

@@ -30,8 +30,29 @@ public final class TwoNamespaces implements AutoCloseable {
     public final String b;
 
     private TwoNamespaces(String prefix) {
-        this.a = prefix + "-a";
-        this.b = prefix + "-b";
+        // The pid keeps concurrent runs (several checkouts building at once) out of each other's namespaces.
+        String base = prefix + "-" + ProcessHandle.current().pid();
+        this.a = base + "-a";
+        this.b = base + "-b";
+    }
+
+    /** Removes namespaces {@code <prefix>-<pid>-a|b} left by runs whose JVM is gone (killed before cleanup). */
+    private static void removeStale(String prefix) {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            for (String line : out.split("\\n")) {
+                String name = line.split(" ")[0].trim();
+                if (!name.startsWith(prefix + "-") || !(name.endsWith("-a") || name.endsWith("-b"))) continue;
+                String mid = name.substring(prefix.length() + 1, name.length() - 2);
+                if (!mid.chars().allMatch(Character::isDigit) || mid.isEmpty()) continue;
+                if (ProcessHandle.of(Long.parseLong(mid)).isPresent()) continue;
+                new ProcessBuilder("ip", "netns", "delete", name).start().waitFor();
+            }
+        } catch (Exception ignored) {
+            // best effort: a leftover only costs a little memory
+        }
     }
 
     /** Skips the calling test class unless it can really run: root, iptables present, nfqueue available. */
@@ -54,6 +75,7 @@ public final class TwoNamespaces implements AutoCloseable {
 
     /** Creates the pair (removing leftovers of an earlier crashed run with the same names first). */
     public static TwoNamespaces create(String prefix) throws Exception {
+        removeStale(prefix);
         TwoNamespaces t = new TwoNamespaces(prefix);
         t.deleteQuietly();
         // A JVM killed by a timeout never runs @AfterAll; a shutdown hook still removes the namespaces on SIGTERM.

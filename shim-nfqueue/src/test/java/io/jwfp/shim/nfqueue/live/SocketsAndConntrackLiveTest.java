@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The live pipeline's kernel sources against the real kernel, in namespaces this class makes ({@code jwfpt-diag-a/b}):
+ * The live pipeline's kernel sources against the real kernel, in namespaces this class makes ({@code jwfpt-diag-<pid>-a/b}):
  * sock_diag finds the socket (uid, inode) behind a TCP or UDP 5-tuple and the resolver the process behind it;
  * ctnetlink reports conntrack destroy events. Root only; skipped otherwise with the reason.
  */
