@@ -625,12 +625,25 @@ public final class NfQueue implements AutoCloseable {
      * @param mark packet mark to set, used only when {@code withMark}
      */
     public void completeDeferred(int packetId, Verdict verdict, boolean withMark, int mark) {
+        completeDeferred(packetId, verdict.code(), withMark, mark, null, 0, -1);
+    }
+
+    /**
+     * {@link #completeDeferred(int, Verdict, boolean, int)} with any verdict code and, when {@code payload} is not
+     * null, the packet replaced by {@code payloadLength} bytes of it (copied before this returns; checksums must be
+     * right, as for {@link VerdictSink#verdictModified}).
+     */
+    public void completeDeferred(int packetId, int verdictCode, boolean withMark, int mark, MemorySegment payload,
+                                 long payloadOffset, int payloadLength) {
+        if (payload != null && (payloadLength < 0 || payloadLength > NFQNL_MAX_COPY_RANGE)) {
+            throw new IllegalArgumentException("payload of " + payloadLength + " bytes");
+        }
         synchronized (fdLock) {
             if (closed) {
                 throw new IllegalStateException("queue " + queueNumber + " is closed");
             }
-            long len = NfqMessages.writeVerdict(deferredBuffer, 0, queueNumber, packetId, verdict.code(),
-                    withMark, mark, false, 0, null, 0, -1);
+            long len = NfqMessages.writeVerdict(deferredBuffer, 0, queueNumber, packetId, verdictCode,
+                    withMark, mark, false, 0, payload, payloadOffset, payload == null ? -1 : payloadLength);
             long r;
             do {
                 r = LibC.send(deferredErrnoState, fd, deferredBuffer, len, 0);

@@ -18,8 +18,21 @@ public final class LiveStats {
     public static final int MODIFIED = 9;
     public static final int INJECTIONS_REFUSED = 10;
     public static final int INJECTED_OWN = 11;
+    /** Packets whose verdict was deferred for a callout acting out of band (pended, or absorbed with a clone out). */
+    public static final int HELD = 12;
+    /** Held packets that went on with a verdict the callout's injection or completion gave. */
+    public static final int HELD_RELEASED = 13;
+    /** Held packets dropped: the reauthorization blocked, the callout let go of its clones or completed without one. */
+    public static final int HELD_DROPPED = 14;
+    /** Held packets dropped because the callout did nothing within the hold limit. */
+    public static final int HELD_EXPIRED = 15;
+    public static final int PENDED = 16;
+    public static final int WORK_ITEMS = 17;
+    /** Work items and out-of-band steps that threw, and deferred verdicts the queue refused. */
+    public static final int OUT_OF_BAND_FAILURES = 18;
     private static final String[] NAMES = {"packets", "permitted", "blocked", "absorbed", "unparsed", "classifications",
-            "aleNewFlows", "aleReauthorizations", "flowEstablished", "modified", "injectionsRefused", "injectedOwn"};
+            "aleNewFlows", "aleReauthorizations", "flowEstablished", "modified", "injectionsRefused", "injectedOwn",
+            "held", "heldReleased", "heldDropped", "heldExpired", "pended", "workItems", "outOfBandFailures"};
 
     private final AtomicLongArray counters = new AtomicLongArray(NAMES.length);
 

@@ -134,7 +134,9 @@ public final class LiveTraffic implements AutoCloseable {
                 .handlerErrorVerdict(options.failClosed() ? Verdict.DROP : Verdict.ACCEPT)
                 .build();
         int last = options.firstQueue() + options.queueCount() - 1;
-        queues = NfQueueGroup.start(config, options.firstQueue(), last, q -> new PacketPipeline(rt));
+        queues = NfQueueGroup.start(config, options.firstQueue(), last, q -> new PacketPipeline(rt,
+                (id, code, withMark, mark, payload, off, len) -> queues.queue(q).completeDeferred(id, code, withMark, mark,
+                        payload, off, len)));
         netfilter = Netfilter.open(new RulePlan.Target(options.firstQueue(), options.queueCount(), !options.failClosed()));
         if (netfilter.leftoverJumps() > 0) {
             log.accept("found " + netfilter.leftoverJumps() + " jump rule(s) left by a jwfpd that did not stop cleanly;"
@@ -253,6 +255,7 @@ public final class LiveTraffic implements AutoCloseable {
             m.put("queues", qs);
         }
         m.put("pipeline", rt.stats().snapshot());
+        m.put("heldNow", kernel.heldCount());
         Map<String, Object> flows = new LinkedHashMap<>();
         flows.put("active", rt.flows().size());
         flows.put("created", rt.flows().created());
@@ -291,6 +294,7 @@ public final class LiveTraffic implements AutoCloseable {
                         + " (remove chains JWFP-* by hand, see README)");
             }
         }
+        kernel.stopOutOfBand(); // held packets are dropped while their queues still exist
         if (queues != null) {
             // No new packet is queued now; give the threads a moment to decide what is already waiting, which the
             // kernel would otherwise drop when the queues are unbound.

@@ -79,14 +79,39 @@ public final class PacketPipeline implements PacketHandler {
     // A replacement a callout injected during the current classifyFn (see offerReplacement).
     private Replacement pending;
     private Replacement applied;
+    // Out of band (see LiveKernel): where deferred verdicts go, the hold the current packet may become (created when a
+    // callout clones or pends it), whether the last block was an absorb, the classification in progress.
+    private final DeferredVerdicts deferred;
+    private final Object pendToken = new Object();
+    private final HoldSink holdSink = new HoldSink();
+    private int hook;
+    private Hold open;
+    private boolean absorbedLast;
+    private boolean pendable;
+    private boolean completionReauth;
+    private Layer currentLayer;
+    private Object currentData;
+    private Hold resuming;
+    private boolean resumePayload;
 
     /** A packet a callout injected in place of the one it absorbed. */
     private record Replacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
                                FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {}
 
+    /** A pipeline that cannot hold packets (an absorbed packet is dropped at once). */
     public PacketPipeline(LiveRuntime rt) {
+        this(rt, null);
+    }
+
+    /**
+     * @param deferred where the verdicts of held packets go (the queue this pipeline serves); null: packets are never
+     *                 held
+     */
+    public PacketPipeline(LiveRuntime rt, DeferredVerdicts deferred) {
         this.rt = rt;
         this.engine = rt.engine();
+        this.deferred = deferred;
+        if (rt.kernel() != null) rt.kernel().attach(rt);
     }
 
     /** The pipeline whose classification runs on this thread, or null (for {@link LiveKernel}). */
@@ -141,6 +166,12 @@ public final class PacketPipeline implements PacketHandler {
             persist = mark & Marks.PERSIST;
             pending = null;
             applied = null;
+            this.hook = hook;
+            open = null;
+            absorbedLast = false;
+            resuming = null;
+            resumePayload = false;
+            completionReauth = false;
             if (length <= 0 || !PacketParser.parseIp(buffer, offset, length, parsed)) {
                 rt.stats().increment(LiveStats.UNPARSED);
                 permit(verdicts, packetId, mark);
@@ -149,27 +180,159 @@ public final class PacketPipeline implements PacketHandler {
             nbl = listOver(buffer);
             v6 = parsed.ipVersion() == 6;
             boolean ok = switch (hook) {
-                case Constants.NF_INET_LOCAL_OUT -> outbound(mark);
-                case Constants.NF_INET_LOCAL_IN -> inbound(mark);
+                case Constants.NF_INET_LOCAL_OUT -> outbound(mark, false);
+                case Constants.NF_INET_LOCAL_IN -> inbound(mark, false);
                 case Constants.NF_INET_FORWARD -> forward();
                 default -> true;
             };
-            if (!ok) {
-                verdicts.drop(packetId);
-                rt.stats().increment(LiveStats.BLOCKED);
-                if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS); // the replacement was dropped later on
-            } else if (applied != null && !truncated) {
-                verdicts.verdict(packetId, Verdict.REPEAT.code(), VerdictSink.WITH_MARK | VerdictSink.WITH_PAYLOAD,
-                        verdictMark(mark), 0, seg, ipOff, ipLen);
-                rt.stats().increment(LiveStats.MODIFIED);
-                rt.stats().increment(LiveStats.PERMITTED);
-                complete(applied, NtStatus.STATUS_SUCCESS);
-            } else {
-                permit(verdicts, packetId, mark);
-            }
+            finish(ok, verdicts, packetId, mark, truncated, deferred);
         } finally {
             CURRENT.set(null); // not remove(): a new thread-local entry per packet would allocate
         }
+    }
+
+    /**
+     * The verdict after the walk. A packet that ends absorbed while a callout holds a clone of it or pended its
+     * operation is held instead of dropped: no verdict now, {@link LiveKernel} gives it later.
+     */
+    private void finish(boolean ok, VerdictSink verdicts, int packetId, int mark, boolean truncated,
+                        DeferredVerdicts target) {
+        Hold h = open;
+        open = null;
+        if (!ok) {
+            if (h != null && absorbedLast && target != null && !truncated) {
+                byte[] bytes = new byte[ipLen];
+                MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, ipOff, bytes, 0, ipLen);
+                boolean kept = rt.kernel().hold(h, bytes, packetId, hook, mark, inIf, outIf, queueUid, target);
+                if (kept) {
+                    if (resuming != null) rt.kernel().retire(resuming); // the same queued packet, held anew
+                    if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS);
+                    return;
+                }
+            } else if (h != null) {
+                rt.kernel().release(h);
+            }
+            verdicts.drop(packetId);
+            rt.stats().increment(LiveStats.BLOCKED);
+            if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS); // the replacement was dropped later on
+            return;
+        }
+        if (h != null) rt.kernel().release(h);
+        if ((applied != null || resumePayload) && !truncated) {
+            verdicts.verdict(packetId, Verdict.REPEAT.code(), VerdictSink.WITH_MARK | VerdictSink.WITH_PAYLOAD,
+                    verdictMark(mark), 0, seg, ipOff, ipLen);
+            if (applied != null) rt.stats().increment(LiveStats.MODIFIED);
+            rt.stats().increment(LiveStats.PERMITTED);
+            if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS);
+        } else {
+            permit(verdicts, packetId, mark);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ out of band
+
+    /**
+     * Out of band (the kernel's out-of-band thread only): classifies a held packet again and gives its deferred
+     * verdict. {@code bytes} is the packet as it goes on (the callout's injected clone, or the held packet itself);
+     * {@code injector} the handle that injected it (null for the completion of a pended connect). {@code kind} says
+     * where the walk starts: a network send at OUTBOUND_IPPACKET, a transport send with the ALE layers, a transport
+     * receive after INBOUND_IPPACKET, a network receive (and a completed connect) from the start.
+     */
+    void resume(Hold h, byte[] bytes, LiveKernel.Kind kind, io.jwfp.engine.kernel.InjectionHandle injector,
+                boolean connectCompletion) {
+        CURRENT.set(this);
+        try {
+            if (!begin(h, bytes, kind != null, connectCompletion || h.reauthOnInjection())) {
+                holdSink.drop(h.packetId);
+                return;
+            }
+            if (injector != null) InjectionTags.markInjected(injector, nbl);
+            boolean ok = h.hook == Constants.NF_INET_LOCAL_IN
+                    ? inbound(h.mark, kind == LiveKernel.Kind.TRANSPORT_RECEIVE)
+                    : outbound(h.mark, kind == LiveKernel.Kind.NETWORK_SEND);
+            finish(ok, holdSink, h.packetId, h.mark, false, h.target);
+        } finally {
+            CURRENT.set(null);
+            resuming = null;
+            completionReauth = false;
+        }
+    }
+
+    /**
+     * Out of band: the reauthorization (CLASSIFY_COMPLETION) of a pended datagram connect, at the ALE layers only:
+     * the callout absorbed the first datagram and injects its clone itself once it permitted. True if permitted.
+     */
+    boolean reauthorizeConnect(Hold h) {
+        CURRENT.set(this);
+        try {
+            if (!begin(h, h.bytes, false, true)) return false;
+            inbound = false;
+            packetFacts();
+            boolean ok = ale(h.mark);
+            if (open != null) rt.kernel().release(open); // nothing more is held on a reauthorization
+            open = null;
+            return ok;
+        } finally {
+            CURRENT.set(null);
+            resuming = null;
+            completionReauth = false;
+        }
+    }
+
+    private boolean begin(Hold h, byte[] bytes, boolean payload, boolean completion) {
+        MemorySegment s = MemorySegment.ofArray(bytes);
+        seg = s;
+        ipOff = 0;
+        ipLen = bytes.length;
+        hook = h.hook;
+        inIf = h.inIf;
+        outIf = h.outIf;
+        queueUid = h.uid;
+        flow = null;
+        persist = h.mark & Marks.PERSIST;
+        pending = null;
+        applied = null;
+        open = null;
+        absorbedLast = false;
+        resuming = h;
+        resumePayload = payload;
+        completionReauth = completion;
+        holdSink.hold = h;
+        if (!PacketParser.parseIp(s, 0, bytes.length, parsed)) return false;
+        nbl = NetBufferList.of(s, 0, bytes.length);
+        v6 = parsed.ipVersion() == 6;
+        return true;
+    }
+
+    /** The verdicts of a resumed packet: its deferred verdict, through the kernel (once). */
+    private final class HoldSink implements VerdictSink {
+        Hold hold;
+
+        @Override
+        public void verdict(int packetId, int verdictCode, int options, int mark, int connmark, MemorySegment payload,
+                            long payloadOffset, int payloadLength) {
+            rt.kernel().finish(hold, verdictCode, options, mark, payload, payloadOffset, payloadLength);
+        }
+
+        @Override
+        public void flush() {}
+    }
+
+    /** The token a pendable ALE classification offers as its completion handle. */
+    boolean isPendToken(Object completionHandle) {
+        return completionHandle == pendToken && classifying && pendable;
+    }
+
+    /** FwpsPendOperation0 on the classification in progress (the caller checked {@link #isPendToken}). */
+    Hold.Pend pend() {
+        Hold h = heldCandidate();
+        if (h.pend() != null) return null;
+        return rt.kernel().pend(h, currentLayer, currentData == null);
+    }
+
+    private Hold heldCandidate() {
+        if (open == null) open = new Hold(inbound);
+        return open;
     }
 
     private void permit(VerdictSink verdicts, int packetId, int mark) {
@@ -194,9 +357,11 @@ public final class PacketPipeline implements PacketHandler {
 
     // ------------------------------------------------------------------------------------------------ paths
 
-    private boolean outbound(int mark) {
+    /** @param networkOnly only OUTBOUND_IPPACKET (a packet injected at the network layer) */
+    private boolean outbound(int mark, boolean networkOnly) {
         inbound = false;
         packetFacts();
+        if (networkOnly) return classify(v(FWPM_LAYER_OUTBOUND_IPPACKET_V4), nbl);
         int proto = parsed.protocol();
         boolean icmpError = parsed.has(ParsedPacket.ICMP_ERROR);
         if (!icmpError && !ale(mark)) return false;
@@ -206,12 +371,13 @@ public final class PacketPipeline implements PacketHandler {
         return classify(v(FWPM_LAYER_OUTBOUND_IPPACKET_V4), nbl);
     }
 
-    private boolean inbound(int mark) {
+    /** @param fromTransport skip INBOUND_IPPACKET (a packet injected at the transport layer) */
+    private boolean inbound(int mark, boolean fromTransport) {
         inbound = true;
         packetFacts();
         int proto = parsed.protocol();
         boolean icmpError = parsed.has(ParsedPacket.ICMP_ERROR);
-        if (!classify(v(FWPM_LAYER_INBOUND_IPPACKET_V4), nbl)) return false;
+        if (!fromTransport && !classify(v(FWPM_LAYER_INBOUND_IPPACKET_V4), nbl)) return false;
         if (!icmpError && (mark & Marks.CT_NEW) != 0 && findFlow() == null) {
             // No flow yet: the transport layer marks the packet for ALE classification, as Windows does.
             facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY;
@@ -278,8 +444,10 @@ public final class PacketPipeline implements PacketHandler {
             Layer authLayer = v(flowInbound ? FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 : FWPM_LAYER_ALE_AUTH_CONNECT_V4);
             ProcessInfo proc = aleNeeded() ? process() : null;
             long handle = rt.flows().newHandle();
-            rt.stats().increment(ctNew ? LiveStats.ALE_NEW_FLOWS : LiveStats.ALE_REAUTHORIZATIONS);
-            if (!classifyAle(authLayer, handle, proc, !ctNew, flowInbound, aleData(authLayer))) return false;
+            rt.stats().increment(ctNew && !completionReauth ? LiveStats.ALE_NEW_FLOWS : LiveStats.ALE_REAUTHORIZATIONS);
+            int reason = completionReauth ? ConditionFlags.FWP_CONDITION_REAUTHORIZE_REASON_CLASSIFY_COMPLETION
+                    : ctNew ? 0 : ConditionFlags.FWP_CONDITION_REAUTHORIZE_REASON_POLICY_CHANGE;
+            if (!classifyAle(authLayer, handle, proc, reason, flowInbound, aleData(authLayer))) return false;
             f = rt.flows().create(handle, v6, proto, facts.localHi, facts.localLo, flowPort(true), facts.remoteHi,
                     facts.remoteLo, flowPort(false), flowInbound);
             f.authLayer = authLayer;
@@ -294,7 +462,8 @@ public final class PacketPipeline implements PacketHandler {
             Layer a = f.authLayer;
             if (a != null && rt.clock().stale(a, f.authSeq)) {
                 rt.stats().increment(LiveStats.ALE_REAUTHORIZATIONS);
-                if (!classifyAle(a, f.handle, f.process, true, f.inbound, aleData(a))) {
+                if (!classifyAle(a, f.handle, f.process, ConditionFlags.FWP_CONDITION_REAUTHORIZE_REASON_POLICY_CHANGE,
+                        f.inbound, aleData(a))) {
                     rt.flows().end(f); // a failed reauthorization tears the flow down (wfp-semantics §4.10)
                     return false;
                 }
@@ -343,21 +512,28 @@ public final class PacketPipeline implements PacketHandler {
     }
 
     /**
-     * Classifies at an ALE authorization layer with the flow's process and user. A reauthorization carries
-     * FWP_CONDITION_FLAG_IS_REAUTHORIZE and the policy-change reason, and the packet's direction.
+     * Classifies at an ALE authorization layer with the flow's process and user. A reauthorization ({@code reason}
+     * not 0: policy change, or the completion of a pended operation) carries FWP_CONDITION_FLAG_IS_REAUTHORIZE and the
+     * reason, and the packet's direction. An initial classification offers a completion handle (it may be pended).
      */
-    private boolean classifyAle(Layer layer, long flowHandle, ProcessInfo proc, boolean reauth, boolean flowInbound,
+    private boolean classifyAle(Layer layer, long flowHandle, ProcessInfo proc, int reason, boolean flowInbound,
                                 Object data) {
         int savedFlags = facts.flags;
         int savedDirection = facts.direction;
         aleFacts(proc);
-        if (reauth) {
+        if (reason != 0) {
             facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE;
-            facts.reauthReason = ConditionFlags.FWP_CONDITION_REAUTHORIZE_REASON_POLICY_CHANGE;
+            facts.reauthReason = reason;
         } else {
             facts.direction = flowInbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND;
+            pendable = true;
         }
-        boolean ok = classify(layer, data, flowHandle, proc);
+        boolean ok;
+        try {
+            ok = classify(layer, data, flowHandle, proc);
+        } finally {
+            pendable = false;
+        }
         facts.flags = savedFlags;
         facts.direction = savedDirection;
         facts.reauthReason = 0;
@@ -411,10 +587,13 @@ public final class PacketPipeline implements PacketHandler {
         rt.stats().increment(LiveStats.CLASSIFICATIONS);
         prepare(layer, data, flowHandle, proc);
         classifying = true;
+        currentLayer = layer;
+        currentData = data;
         try {
             engine.classify(in, meta, data, result);
         } finally {
             classifying = false;
+            currentData = null;
         }
         if (pending != null) {
             Replacement r = pending;
@@ -430,6 +609,7 @@ public final class PacketPipeline implements PacketHandler {
         if (!result.isBlock()) return true;
         if (result.isAbsorbed()) {
             rt.stats().increment(LiveStats.ABSORBED);
+            absorbedLast = true;
             return false;
         }
         Layer d = layer.discardLayer();
@@ -462,7 +642,12 @@ public final class PacketPipeline implements PacketHandler {
                 meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_TOKEN;
             }
             if (proc.inode() != 0) meta.setTransportEndpointHandle(proc.inode());
+        } else if (!layer.isAle() && flow != null && flow.process != null && flow.process.inode() != 0) {
+            // The socket's endpoint at the transport and datagram layers too, as on Windows: a callout that absorbs a
+            // packet there send-injects its clone on it (FwpsInjectTransportSendAsync).
+            meta.setTransportEndpointHandle(flow.process.inode());
         }
+        if (pendable) meta.setCompletionHandle(pendToken);
         int proto = parsed.protocol();
         if ((proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) && !parsed.has(ParsedPacket.ICMP_ERROR)
                 && parsed.has(ParsedPacket.HAS_TRANSPORT)) {
@@ -583,7 +768,10 @@ public final class PacketPipeline implements PacketHandler {
         byte[] bytes = new byte[ipLen];
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, ipOff, bytes, 0, ipLen);
         long off = Math.max(0, list.dataOffset() - ipOff);
-        return NetBufferList.wrap(bytes, (int) off, (int) Math.min(list.dataLength(), ipLen - off));
+        NetBufferList copy = NetBufferList.wrap(bytes, (int) off, (int) Math.min(list.dataLength(), ipLen - off));
+        // The callout may absorb the packet and inject this copy later: the packet may have to be held for it.
+        rt.kernel().cloned(heldCandidate(), copy);
+        return copy;
     }
 
     /**
@@ -622,19 +810,28 @@ public final class PacketPipeline implements PacketHandler {
      * can send (it does not parse, or its IP version differs from the packet it was made from).
      */
     private byte[] packetOf(Replacement r) {
-        NetBufferList l = r.list();
+        return packetOf(r.kind(), r.list(), r.remote(), seg, ipOff, parsed.ipHeaderSize(), parsed.ipVersion());
+    }
+
+    /**
+     * The complete IP packet an injected list stands for, lengths and checksums fixed, or null when it is not one jwfp
+     * can send. A transport send gets the IP header of the packet it was cloned from ({@code header}, {@code
+     * headerSize} bytes at {@code headerOff}), addressed to {@code remote} when given.
+     */
+    static byte[] packetOf(LiveKernel.Kind kind, NetBufferList l, InetAddress remote, MemorySegment header,
+                           long headerOff, int headerSize, int ipVersion) {
         byte[] bytes;
-        if (r.kind() == LiveKernel.Kind.TRANSPORT_SEND) {
+        if (kind == LiveKernel.Kind.TRANSPORT_SEND) {
             // The list starts at the transport header: the stack (here: jwfp) builds the IP header, from the original's.
-            int ipHeader = parsed.ipHeaderSize();
             int transport = (int) l.dataLength();
-            bytes = new byte[ipHeader + transport];
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, ipOff, bytes, 0, ipHeader);
-            MemorySegment.copy(l.segment(), ValueLayout.JAVA_BYTE, l.dataOffset(), bytes, ipHeader, transport);
-            if (r.remote() != null) {
+            bytes = new byte[headerSize + transport];
+            MemorySegment.copy(header, ValueLayout.JAVA_BYTE, headerOff, bytes, 0, headerSize);
+            MemorySegment.copy(l.segment(), ValueLayout.JAVA_BYTE, l.dataOffset(), bytes, headerSize, transport);
+            if (remote != null) {
                 // FWPS_TRANSPORT_SEND_PARAMS.remoteAddress: the stack addresses the packet there.
-                byte[] a = r.remote().getAddress();
-                System.arraycopy(a, 0, bytes, v6 ? 24 : 16, a.length);
+                byte[] a = remote.getAddress();
+                if ((a.length == 16) != (ipVersion == 6)) return null;
+                System.arraycopy(a, 0, bytes, ipVersion == 6 ? 24 : 16, a.length);
             }
         } else {
             bytes = new byte[(int) l.dataLength()];
@@ -643,7 +840,7 @@ public final class PacketPipeline implements PacketHandler {
         MemorySegment s = MemorySegment.ofArray(bytes);
         if (!PacketRewrite.fixLengthsAndChecksums(s, bytes.length)) return null;
         ParsedPacket check = new ParsedPacket();
-        if (!PacketParser.parseIp(s, 0, bytes.length, check) || check.ipVersion() != parsed.ipVersion()) return null;
+        if (!PacketParser.parseIp(s, 0, bytes.length, check) || check.ipVersion() != ipVersion) return null;
         return bytes;
     }
 

@@ -279,7 +279,10 @@ class PacketPipelineTest {
         assertThat(k.injectForwardAsync(handle, null, 0, AddressFamily.AF_INET, 1, 2, own, null, null))
                 .isEqualTo(NtStatus.STATUS_NOT_SUPPORTED);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.pendOperation(new Object()))
+                .as("outside a pendable classification").isInstanceOf(io.jwfp.engine.kernel.FwpsStatusException.class)
+                .hasMessageContaining("STATUS_INVALID_PARAMETER");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.pendOperation(null))
                 .isInstanceOf(io.jwfp.engine.kernel.FwpsStatusException.class)
-                .hasMessageContaining("STATUS_NOT_SUPPORTED").hasMessageContaining("NFQUEUE");
+                .hasMessageContaining("STATUS_FWP_CANNOT_PEND");
     }
 }

@@ -49,6 +49,11 @@ final class PipelineHarness implements AutoCloseable {
     final RecordingSink sink = new RecordingSink();
     /** Layers classified, in order, as "SHORT_NAME" plus " reauth" for reauthorizations. */
     final List<String> seen = new ArrayList<>();
+    /** Verdicts given later to held packets (deferred), in order. */
+    final List<RecordingSink.Recorded> deferredVerdicts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Work items and out-of-band steps, run when the test says ({@link #runPending}). */
+    final java.util.ArrayDeque<Runnable> workItems = new java.util.ArrayDeque<>();
+    final java.util.ArrayDeque<Runnable> outOfBand = new java.util.ArrayDeque<>();
     private int nextId = 1;
     private UUID recorders;
 
@@ -64,7 +69,26 @@ final class PipelineHarness implements AutoCloseable {
                 new Interfaces(sys), clock, stats, kernel);
         bfe.filterEngine().setKernel(kernel);
         bfe.addPolicyChangeListener(clock::changed);
-        pipeline = new PacketPipeline(rt);
+        pipeline = new PacketPipeline(rt, (id, code, withMark, mark, payload, off, len) -> {
+            byte[] p = null;
+            if (payload != null) {
+                p = new byte[len];
+                MemorySegment.copy(payload, ValueLayout.JAVA_BYTE, off, p, 0, len);
+            }
+            deferredVerdicts.add(new RecordingSink.Recorded(id, code, withMark ? VerdictSink.WITH_MARK : 0, mark, p));
+        });
+        kernel.useExecutors(workItems::add, outOfBand::add);
+    }
+
+    /** Runs queued work items and out-of-band steps (and what they queue) until none is left. */
+    void runPending() {
+        for (int i = 0; i < 10_000; i++) {
+            Runnable r = workItems.poll();
+            if (r == null) r = outOfBand.poll();
+            if (r == null) return;
+            r.run();
+        }
+        throw new IllegalStateException("work keeps queueing work");
     }
 
     /**
