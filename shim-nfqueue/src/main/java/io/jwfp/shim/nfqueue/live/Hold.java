@@ -119,6 +119,11 @@ final class Hold {
         return true;
     }
 
+    /** Whether the callout let go of it (every clone freed) before it could be held. */
+    synchronized boolean abandoned() {
+        return abandoned;
+    }
+
     synchronized boolean claimed() {
         return claimed;
     }

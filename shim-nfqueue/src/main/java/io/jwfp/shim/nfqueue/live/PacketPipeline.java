@@ -213,7 +213,8 @@ public final class PacketPipeline implements PacketHandler {
                 rt.kernel().release(h);
             }
             verdicts.drop(packetId);
-            rt.stats().increment(LiveStats.BLOCKED);
+            // A packet whose clones the callout freed before it could be held counts where the held ones do.
+            rt.stats().increment(h != null && h.abandoned() ? LiveStats.HELD_DROPPED : LiveStats.BLOCKED);
             if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS); // the replacement was dropped later on
             return;
         }
