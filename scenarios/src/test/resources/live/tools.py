@@ -7,6 +7,8 @@ echo-tcp HOST PORT             TCP echo server (line by line)
 session HOST PORT              TCP client: each stdin line is sent, each echoed line printed (flushes)
 udp-echo HOST PORT PREFIX LOG  UDP echo server: answers PREFIX+payload, appends each payload (hex) to LOG
 udp-count HOST PORT LOG        UDP receiver: appends each payload (hex) to LOG
+udp-once HOST PORT PAYLOAD [SRCPORT]  UDP client: one datagram from an unconnected socket; prints "reply PAYLOAD from
+                               SRC:PORT" (or "no reply" after 2 s)
 udp-pairs HOST PORT COUNT MODE SEED  UDP client: COUNT datagrams (MODE connected|unconnected) with random payloads of
                                1..1400 bytes (or numbered ones when SEED is 'numbered'); waits for each reply (2 s);
                                prints "replies N intact M sources S" (S: the distinct reply sources)
@@ -86,6 +88,18 @@ def main(argv):
             log.flush()
             if prefix is not None:
                 s.sendto(prefix + data, peer)
+    elif cmd == 'udp-once':
+        host, port = argv[1], int(argv[2])
+        s = socket.socket(family(host), socket.SOCK_DGRAM)
+        if len(argv) > 4:
+            s.bind(('::' if ':' in host else '0.0.0.0', int(argv[4])))
+        s.settimeout(2)
+        s.sendto(argv[3].encode(), (host, port))
+        try:
+            data, peer = s.recvfrom(65535)
+            print('reply %s from %s:%d' % (data.decode(errors='replace'), peer[0], peer[1]), flush=True)
+        except socket.timeout:
+            print('no reply', flush=True)
     elif cmd == 'udp-pairs':
         host, port, count, mode, seed = argv[1], int(argv[2]), int(argv[3]), argv[4], argv[5]
         s = socket.socket(family(host), socket.SOCK_DGRAM)

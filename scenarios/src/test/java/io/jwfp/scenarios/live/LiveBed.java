@@ -65,6 +65,7 @@ public final class LiveBed {
         @Override
         public void close() throws Exception {
             if (process.isAlive()) {
+                Thread.sleep(100); // what is on its way to a capture gets there
                 new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
                 if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
             }
@@ -108,7 +109,10 @@ public final class LiveBed {
 
     /** A capture with {@code tcpdump -i IFACE -w FILE FILTER} in {@code ns}, started when tcpdump says so. */
     public Bg capture(String ns, String iface, Path file, String filter) throws Exception {
-        return start(ns, "listening on", "tcpdump", "-i", iface, "-nn", "-U", "-w", file.toString(), filter);
+        // Immediate mode: without it the kernel hands packets over in blocks (up to a second late) and a capture stopped
+        // right after the traffic misses the last ones.
+        return start(ns, "listening on", "tcpdump", "-i", iface, "-nn", "--immediate-mode", "-U", "-w", file.toString(),
+                filter);
     }
 
     /** Reads a capture back as text ({@code tcpdump -nn -vv -r FILE}). */

@@ -198,4 +198,48 @@ class InspectLiveTest {
                 .as("no packet from A reaches the wire (no SYN to B, no SYN-ACK or RST to B's attempt):\n" + seen).isEmpty();
         assertThat(seen).as("B's own attempts are on the wire").contains(B_V4 + ".");
     }
+
+    private void setBlock(int v) {
+        LiveJwfpd.Run r = jwfpd.jwfp("callout", "control", "inspect-connect-v4", "set", "BlockTraffic=" + v);
+        assertThat(r.rc()).as(r.err()).isZero();
+    }
+
+    private static String readLine(LiveBed.Bg session, int lineNo, long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            List<String> lines = session.output().lines().toList();
+            if (lines.size() > lineNo) return lines.get(lineNo);
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    @Test
+    @DisplayName("INS-3 live: run-time toggle (new connections fail, an open session stalls, and resumes by retransmission)")
+    void ins3RuntimeToggle() throws Exception {
+        start(LiveJwfpd.samplePolicy("inspect"));
+        bed.tool(t.b, "listening", "echo-tcp", B_V4, "7021");
+        LiveBed.Bg session = bed.tool(t.a, "connected", "session", B_V4, "7021");
+        BufferedWriter in = new BufferedWriter(session.stdin());
+        in.write("one\n");
+        in.flush();
+        assertThat(readLine(session, 1, 5000)).isEqualTo("one");
+
+        setBlock(1);
+        TwoNamespaces.Result blocked = bed.runTool(t.a, 20, "send", B_V4, "7021", randomFile(dir, "y", 10).toString(), "3");
+        assertThat(blocked.exitCode()).as(blocked.output()).isNotZero();
+        in.write("two\n");
+        in.flush();
+        assertThat(readLine(session, 2, 3000)).as("the open session stalls").isNull();
+
+        setBlock(0);
+        bed.tool(t.b, "listening", "sink", B_V4, "7022");
+        Path f = randomFile(dir, "z", 10_000);
+        TwoNamespaces.Result again = bed.runTool(t.a, 30, "send", B_V4, "7022", f.toString(), "5");
+        assertThat(again.output().trim()).as("new connections work again").isEqualTo(sha256(f));
+        assertThat(readLine(session, 2, 30_000)).as("resumed by retransmission").isEqualTo("two");
+        JsonNode p = jwfpd.pipeline();
+        assertThat(p.path("heldExpired").asLong()).as(p.toString()).isZero();
+        assertThat(inspectStatus().path("dropped").asLong()).as("what was held while blocking was dropped").isPositive();
+    }
 }

@@ -366,7 +366,7 @@ public final class PacketPipeline implements PacketHandler {
         int proto = parsed.protocol();
         boolean icmpError = parsed.has(ParsedPacket.ICMP_ERROR);
         if (!icmpError && !ale(mark)) return false;
-        if (proto == IpProtocol.UDP && !classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl)) return false;
+        if (datagram(proto, icmpError) && !classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl)) return false;
         if (icmpError && !classify(v(FWPM_LAYER_OUTBOUND_ICMP_ERROR_V4), nbl)) return false;
         if (!classify(v(FWPM_LAYER_OUTBOUND_TRANSPORT_V4), nbl)) return false;
         return classify(v(FWPM_LAYER_OUTBOUND_IPPACKET_V4), nbl);
@@ -390,7 +390,16 @@ public final class PacketPipeline implements PacketHandler {
         }
         if (icmpError) return classify(v(FWPM_LAYER_INBOUND_ICMP_ERROR_V4), nbl);
         if (!ale(mark)) return false;
-        return proto != IpProtocol.UDP || classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl);
+        return !datagram(proto, false) || classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl);
+    }
+
+    /**
+     * Whether DATAGRAM_DATA indicates the packet: UDP, and ICMP messages other than errors (echo and the like), which
+     * Windows shows there too — ddproxy's ICMP mode redirects echo requests at that layer.
+     */
+    private boolean datagram(int proto, boolean icmpError) {
+        return proto == IpProtocol.UDP
+                || (proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) && !icmpError && parsed.has(ParsedPacket.HAS_TRANSPORT);
     }
 
     private boolean forward() {

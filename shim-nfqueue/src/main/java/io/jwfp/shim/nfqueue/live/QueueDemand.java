@@ -10,7 +10,8 @@ import java.util.function.Predicate;
  *
  * @param all                every packet (a packet layer such as OUTBOUND_IPPACKET or INBOUND_TRANSPORT has filters)
  * @param udp                every UDP packet (DATAGRAM_DATA has filters)
- * @param icmp               every ICMP packet, for the ICMP error layers
+ * @param icmp               every ICMP packet, for the ICMP error layers and for DATAGRAM_DATA (echo and other
+ *                           non-error messages are indicated there)
  * @param newFlows           first packets of new conntrack flows (ALE_AUTH_CONNECT / RECV_ACCEPT / FLOW_ESTABLISHED)
  * @param reauthOriginal     established packets in the conntrack original direction whose flow was authorized under
  *                           an older ALE policy generation (reauthorization)
@@ -52,11 +53,11 @@ public record QueueDemand(boolean all, boolean udp, boolean icmp, boolean newFlo
             // Outbound flows have the conntrack original direction at OUTPUT; inbound ones the reply direction.
             case OUTPUT -> new QueueDemand(
                     has.test(Layer.FWPM_LAYER_OUTBOUND_IPPACKET_V4) || has.test(Layer.FWPM_LAYER_OUTBOUND_TRANSPORT_V4),
-                    datagram, has.test(Layer.FWPM_LAYER_OUTBOUND_ICMP_ERROR_V4), connect || established,
+                    datagram, datagram || has.test(Layer.FWPM_LAYER_OUTBOUND_ICMP_ERROR_V4), connect || established,
                     connect, accept, false);
             case INPUT -> new QueueDemand(
                     has.test(Layer.FWPM_LAYER_INBOUND_IPPACKET_V4) || has.test(Layer.FWPM_LAYER_INBOUND_TRANSPORT_V4),
-                    datagram, has.test(Layer.FWPM_LAYER_INBOUND_ICMP_ERROR_V4), accept || established,
+                    datagram, datagram || has.test(Layer.FWPM_LAYER_INBOUND_ICMP_ERROR_V4), accept || established,
                     accept, connect, established);
             case FORWARD -> new QueueDemand(has.test(Layer.FWPM_LAYER_IPFORWARD_V4), false, false, false, false,
                     false, false);
