@@ -242,4 +242,46 @@ class InspectLiveTest {
         assertThat(p.path("heldExpired").asLong()).as(p.toString()).isZero();
         assertThat(inspectStatus().path("dropped").asLong()).as("what was held while blocking was dropped").isPositive();
     }
+
+    /** The IPv6 packets A sent to B in a capture: "next-header N" of each (tcpdump -vv), and the UDP payload lines. */
+    private List<String> nextHeaders(Path capture) throws Exception {
+        return bed.read(capture).lines().filter(l -> l.contains("IP6 ") && l.contains(A_V6 + ".") || l.contains("IP6 ")
+                && l.contains(A_V6 + " >")).map(l -> l.replaceAll(".*next-header ([A-Za-z0-9-]+ \\(\\d+\\)).*", "$1")).toList();
+    }
+
+    private List<String> ipv6Round(Path capture) throws Exception {
+        LiveBed.Bg dump = bed.capture(t.sw, "br0", capture, "ip6 and src host " + A_V6 + " and dst host " + B_V6);
+        TwoNamespaces.Result udp = bed.runTool(t.a, 60, "udp-pairs", B_V6, "7042", "20", "unconnected", "numbered");
+        assertThat(udp.output()).as(udp.output()).contains("replies 20 intact 20");
+        Path f = dir.resolve("v6-data");
+        if (!Files.exists(f)) randomFile(dir, "v6-data", 200_000);
+        TwoNamespaces.Result tcp = bed.runTool(t.a, 60, "send", B_V6, "7041", f.toString(), "5");
+        assertThat(tcp.output().trim()).as(tcp.output()).isEqualTo(sha256(f));
+        TwoNamespaces.Result ping = t.run(t.a, 20, "ping", "-6", "-c", "3", "-W", "2", "-p", "6a776670", B_V6);
+        assertThat(ping.output()).as(ping.output()).contains("3 received");
+        dump.close();
+        return nextHeaders(capture);
+    }
+
+    @Test
+    @DisplayName("INS-4 live: IPv6 permit mode (TCP, UDP, ICMPv6 echo) adds no extension header")
+    void ins4Ipv6() throws Exception {
+        bed.tool(t.b, "listening", "sink", B_V6, "7041");
+        bed.tool(t.b, "listening", "udp-echo", B_V6, "7042", "B:", dir.resolve("v6-udp.log").toString());
+        // Without the engine first: the reference of what B sees.
+        List<String> without = ipv6Round(dir.resolve("without.pcap"));
+        start(LiveJwfpd.samplePolicy("inspect-v6"));
+        List<String> with = ipv6Round(dir.resolve("with.pcap"));
+        assertThat(with).as("every packet A sends to B carries its transport header right after the IPv6 header")
+                .isNotEmpty().allMatch(h -> h.equals("TCP (6)") || h.equals("UDP (17)") || h.equals("ICMPv6 (58)"));
+        assertThat(without).allMatch(h -> h.equals("TCP (6)") || h.equals("UDP (17)") || h.equals("ICMPv6 (58)"));
+        // The datagrams' bytes as B receives them: the same 20 payloads, each once per round.
+        Map<String, Long> got = arrivals(dir.resolve("v6-udp.log"));
+        assertThat(got).hasSize(20).allSatisfy((k, n) -> assertThat(n).isEqualTo(2));
+        assertThat(bed.read(dir.resolve("with.pcap"))).doesNotContain("bad udp cksum").doesNotContain("bad cksum");
+        JsonNode s = io.jwfp.daemon.mgmt.Protocol.JSON.readTree(
+                jwfpd.jwfp("callout", "control", "inspect-connect-v6", "status").out());
+        assertThat(s.path("heldPackets").asLong()).as("the packets went through the worker").isPositive();
+        assertThat(s.path("dropped").asLong()).isZero();
+    }
 }
