@@ -15,7 +15,8 @@ import java.util.UUID;
 /**
  * A test callout ({@code implementation: test-delay}) for OUTBOUND_TRANSPORT: absorbs each packet it has not injected
  * itself and re-injects a copy {@code delayMillis} later from another thread (FwpsInjectNetworkSendAsync0), the way
- * callouts defer traffic. On live traffic the copy leaves through jwfpd's raw socket with the INJECTED mark.
+ * callouts defer traffic. On live traffic the absorbed original is held (its verdict deferred) and goes on with the
+ * copy's bytes when the copy is injected.
  */
 public final class DelayingCallout implements CalloutProvider {
     @Override
