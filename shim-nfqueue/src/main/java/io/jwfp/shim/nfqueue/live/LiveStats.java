@@ -18,8 +18,11 @@ public final class LiveStats {
     public static final int MODIFIED = 9;
     public static final int INJECTIONS_REFUSED = 10;
     public static final int INJECTED_OWN = 11;
+    public static final int FLOWS_ABORTED = 12;
+    public static final int ABORTED_FLOW_PACKETS = 13;
     private static final String[] NAMES = {"packets", "permitted", "blocked", "absorbed", "unparsed", "classifications",
-            "aleNewFlows", "aleReauthorizations", "flowEstablished", "modified", "injectionsRefused", "injectedOwn"};
+            "aleNewFlows", "aleReauthorizations", "flowEstablished", "modified", "injectionsRefused", "injectedOwn",
+            "flowsAborted", "abortedFlowPackets"};
 
     private final AtomicLongArray counters = new AtomicLongArray(NAMES.length);
 

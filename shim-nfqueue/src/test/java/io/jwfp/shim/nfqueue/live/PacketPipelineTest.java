@@ -181,6 +181,55 @@ class PacketPipelineTest {
     }
 
     @Test
+    void aBlockAtFlowEstablishedAbortsTheTcpConnectionOnceAndDropsItsStragglersUnclassified() {
+        h.recordAt(FWPM_LAYER_INBOUND_TRANSPORT_V4, FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4);
+        long id = h.filter("block-fe", FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, ActionType.FWP_ACTION_BLOCK);
+        // Client: the SYN-ACK is blocked at FLOW_ESTABLISHED and replaced by a RST+ACK for the connecting socket.
+        assertThat(h.feed(tcp(A, B, 40010, 80, SYN, ""), OUT, NEW).permitted()).isTrue();
+        var synAck = h.feed(tcp(B, A, 80, 40010, SYN_ACK, ""), IN, EST_REPLY);
+        assertThat(h.seen).containsExactly("INBOUND_TRANSPORT_V4", "ALE_FLOW_ESTABLISHED_V4");
+        assertThat(synAck.verdict()).isEqualTo(io.jwfp.shim.nfqueue.Verdict.REPEAT.code());
+        ParsedPacket rst = parse(synAck.payload());
+        assertThat(rst.tcpFlags()).isEqualTo(TcpView.FLAG_RST | TcpView.FLAG_ACK);
+        assertThat(rst.srcPort()).isEqualTo(80);
+        assertThat(rst.dstPort()).isEqualTo(40010);
+        assertThat(rst.srcV4()).isEqualTo(io.jwfp.packet.InetBits.v4(B));
+        assertThat(rst.tcpSeq()).as("the SYN-ACK's sequence number plus its SYN").isEqualTo(1001);
+        assertThat(rst.tcpAck()).as("acknowledges what the socket sent").isEqualTo(2000);
+        assertThat(rst.has(ParsedPacket.BAD_TRANSPORT_CHECKSUM)).isFalse();
+        // A retransmitted SYN-ACK is dropped without another FLOW_ESTABLISHED classification or net event.
+        var again = h.feed(tcp(B, A, 80, 40010, SYN_ACK, ""), IN, EST_REPLY);
+        assertThat(again.dropped()).isTrue();
+        assertThat(h.seen).containsExactly("INBOUND_TRANSPORT_V4");
+        assertThat(h.bfe.netEvents().since(0)).singleElement().satisfies(e -> {
+            assertThat(e.filterId()).isEqualTo(id);
+            assertThat(e.layer()).isEqualTo(FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4);
+        });
+        // A new connection on the same 5-tuple (conntrack NEW) is classified again.
+        assertThat(h.feed(tcp(A, B, 40010, 80, SYN, ""), OUT, NEW).permitted()).isTrue();
+        h.feed(tcp(B, A, 80, 40010, SYN_ACK, ""), IN, EST_REPLY);
+        assertThat(h.seen).contains("ALE_FLOW_ESTABLISHED_V4");
+
+        // Server: the final ACK of an accept is replaced by a RST for the listener's half-open connection.
+        h.feed(tcp(B, A, 5300, 9000, SYN, ""), IN, NEW);
+        var ack = h.feed(tcp(B, A, 5300, 9000, ACK, ""), IN, EST);
+        ParsedPacket toListener = parse(ack.payload());
+        assertThat(toListener.tcpFlags()).isEqualTo(TcpView.FLAG_RST | TcpView.FLAG_ACK);
+        assertThat(toListener.dstPort()).isEqualTo(9000);
+        assertThat(toListener.tcpSeq()).isEqualTo(1000);
+        assertThat(h.stats.get(LiveStats.FLOWS_ABORTED)).isEqualTo(3);
+        assertThat(h.stats.get(LiveStats.ABORTED_FLOW_PACKETS)).isEqualTo(1);
+    }
+
+    private static ParsedPacket parse(byte[] packet) {
+        assertThat(packet).as("the verdict carries a packet").isNotNull();
+        ParsedPacket p = new ParsedPacket();
+        assertThat(PacketParser.parseIp(MemorySegment.ofArray(packet), 0, packet.length, p,
+                io.jwfp.packet.ChecksumPolicy.VERIFY)).isTrue();
+        return p;
+    }
+
+    @Test
     void icmpErrorsGoToTheErrorLayersWithTheQuotedPacketAndForwardedPacketsToIpForward() {
         h.recordAt(FWPM_LAYER_INBOUND_IPPACKET_V4, FWPM_LAYER_INBOUND_TRANSPORT_V4, FWPM_LAYER_INBOUND_ICMP_ERROR_V4,
                 FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, FWPM_LAYER_IPFORWARD_V4);
