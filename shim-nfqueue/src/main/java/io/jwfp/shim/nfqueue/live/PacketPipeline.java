@@ -299,6 +299,11 @@ public final class PacketPipeline implements PacketHandler {
             if (!ctNew && (mark & Marks.CT_EST) == 0) {
                 return true; // untracked or INVALID in conntrack: no flow to authorize
             }
+            if (!ctNew && proto == IpProtocol.TCP && (parsed.tcpFlags() & TcpView.FLAG_RST) != 0) {
+                // A RST opens nothing. Conntrack kills a connection whose only answer is a RST (a SYN to a closed
+                // port) at once, so its destroy event can end the flow before the RST reaches the queue.
+                return true;
+            }
             boolean reply = (mark & Marks.CT_REPLY) != 0;
             boolean flowInbound = ctNew ? inbound : inbound != reply;
             Layer authLayer = v(flowInbound ? FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4 : FWPM_LAYER_ALE_AUTH_CONNECT_V4);

@@ -162,6 +162,10 @@ class PacketPipelineTest {
         assertThat(h.seen).containsExactly("ALE_AUTH_RECV_ACCEPT_V4 reauth");
         h.feed(tcp(A, B, 40003, 80, ACK | TcpView.FLAG_RST, ""), OUT, 0);
         assertThat(h.seen).as("no conntrack state (INVALID): no flow to authorize").isEmpty();
+        h.feed(tcp(A, B, 7302, 40004, ACK | TcpView.FLAG_RST, ""), OUT, EST_REPLY);
+        assertThat(h.seen).as("a RST of a flow already forgotten (conntrack kills RST-answered SYNs at once) opens nothing")
+                .isEmpty();
+        assertThat(h.flows.size()).isEqualTo(2);
     }
 
     @Test
