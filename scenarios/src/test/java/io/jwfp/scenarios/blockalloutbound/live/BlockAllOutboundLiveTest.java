@@ -73,10 +73,10 @@ class BlockAllOutboundLiveTest {
             Capture atB = Capture.start(net.b, "vb", dir);
 
             // A's own traffic: TCP, UDP and ICMP never leave.
-            TwoNamespaces.Result curl = LiveApps.curl(net::run, net.a, 3, LiveApps.url(b, 80, "/"));
+            TwoNamespaces.Result curl = LiveApps.curl(net::run, net.a, 2, LiveApps.url(b, 80, "/"));
             assertThat(curl.exitCode()).as(curl.output()).isNotZero();
             assertThat(LiveApps.udpClient(net::run, net.a, b, 7, 10)).isEqualTo("no reply");
-            assertThat(net.run(net.a, 10, "ping", "-c1", "-W2", b).exitCode()).isNotZero();
+            assertThat(net.run(net.a, 10, "ping", "-c1", "-W1", b).exitCode()).isNotZero();
             assertThat(LiveApps.requests(bWeb)).isEmpty();
             assertThat(bEcho.lines("udp ")).as("the datagram never reached B").isEmpty();
             JsonNode tcp = j.events(drop(layer, 6).and(e -> e.path("remotePort").asInt() == 80), 1).getFirst();
@@ -88,7 +88,7 @@ class BlockAllOutboundLiveTest {
             assertThat(j.events(drop(layer, icmp).and(e -> e.path("remoteAddr").asText().equals(b)), 1)).isNotEmpty();
 
             // Loopback inside A takes the send path too.
-            assertThat(LiveApps.curl(net::run, net.a, 3, LiveApps.url(v6 ? "::1" : "127.0.0.1", 8081, "/")).exitCode()).isNotZero();
+            assertThat(LiveApps.curl(net::run, net.a, 2, LiveApps.url(v6 ? "::1" : "127.0.0.1", 8081, "/")).exitCode()).isNotZero();
             assertThat(LiveApps.requests(aLoop)).isEmpty();
             assertThat(j.events(drop(layer, 6).and(e -> e.path("remotePort").asInt() == 8081), 1)).isNotEmpty();
 
@@ -96,14 +96,14 @@ class BlockAllOutboundLiveTest {
                 // Linux: neighbour discovery is ICMPv6 through OUTPUT, so A's neighbour advertisements are dropped
                 // too (Windows-like ARP-below-IP holds for IPv4 only). B is told A's MAC so its packets can still
                 // arrive.
-                assertThat(net.run(net.b, 10, "ping", "-c1", "-W2", a).exitCode()).isNotZero();
+                assertThat(net.run(net.b, 10, "ping", "-c1", "-W1", a).exitCode()).isNotZero();
                 assertThat(j.events(drop(layer, 58).and(e -> e.path("localPort").asInt() == 136), 1))
                         .as("a neighbour advertisement (ICMPv6 type 136) dropped").isNotEmpty();
                 String mac = net.exec(net.a, "cat", "/sys/class/net/va/address").trim();
                 net.exec(net.b, "ip", "-6", "neigh", "replace", a, "lladdr", mac, "dev", "vb", "nud", "permanent");
             }
             // Inbound still arrives; A's answers are dropped.
-            TwoNamespaces.Result in = LiveApps.curl(net::run, net.b, 3, LiveApps.url(a, 8080, "/"));
+            TwoNamespaces.Result in = LiveApps.curl(net::run, net.b, 2, LiveApps.url(a, 8080, "/"));
             assertThat(in.exitCode()).as(in.output()).isNotZero();
             assertThat(LiveApps.requests(aWeb)).as("the SYN-ACK never left: no connection, no request").isEmpty();
             assertThat(j.events(drop(layer, 6).and(e -> e.path("localPort").asInt() == 8080), 1))
@@ -111,7 +111,7 @@ class BlockAllOutboundLiveTest {
             assertThat(LiveApps.udpClient(net::run, net.b, a, 9, 10)).isEqualTo("no reply");
             assertThat(aEcho.lines("udp ")).as("the datagram arrived at A's server").hasSize(1);
             assertThat(j.events(drop(layer, 17).and(e -> e.path("localPort").asInt() == 9), 1)).isNotEmpty();
-            assertThat(net.run(net.b, 10, "ping", "-c1", "-W2", a).exitCode()).isNotZero();
+            assertThat(net.run(net.b, 10, "ping", "-c1", "-W1", a).exitCode()).isNotZero();
             int echoReply = v6 ? 129 : 0;
             assertThat(j.events(drop(layer, icmp).and(e -> e.path("localPort").asInt() == echoReply), 1))
                     .as("the echo reply dropped").isNotEmpty();

@@ -194,11 +194,16 @@ class TrafficRedirectionLiveTest {
         String direct = LiveApps.url(C_V4, 8080, "/");
         try {
             assertThat(LiveApps.curl(net::run, net.a, 3, direct).output()).isEqualTo("C");
-            net.exec(net.a, "sysctl", "-qw", "net.ipv4.tcp_early_demux=0");
+            earlyDemux(false);
             assertThat(LiveApps.curl(net::run, net.a, 3, direct).exitCode()).isNotZero();
         } finally {
-            net.exec(net.a, "sysctl", "-qw", "net.ipv4.tcp_early_demux=1");
+            earlyDemux(true);
         }
+    }
+
+    /** net.ipv4.tcp_early_demux in A (per namespace; written through /proc, no sysctl program needed). */
+    private static void earlyDemux(boolean on) throws Exception {
+        net.exec(net.a, "sh", "-c", "echo " + (on ? 1 : 0) + " > /proc/sys/net/ipv4/tcp_early_demux");
     }
 
     @Test
