@@ -225,6 +225,20 @@ class PacketPipelineTest {
         assertThat(h.stats.get(LiveStats.ABORTED_FLOW_PACKETS)).isEqualTo(1);
     }
 
+    @Test
+    void anIpv6ConnectBlockedAtFlowEstablishedGetsAnIpv6Reset() throws Exception {
+        h.filter("block-fe-v6", FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6, ActionType.FWP_ACTION_BLOCK);
+        Inet6Address a6 = (Inet6Address) InetAddress.getByName("fd00:200::1");
+        Inet6Address b6 = (Inet6Address) InetAddress.getByName("fd00:200::2");
+        h.feed(tcp(a6, b6, 40020, 80, SYN, ""), OUT, NEW);
+        ParsedPacket rst = parse(h.feed(tcp(b6, a6, 80, 40020, SYN_ACK, ""), IN, EST_REPLY).payload());
+        assertThat(rst.ipVersion()).isEqualTo(6);
+        assertThat(rst.srcLo()).isEqualTo(io.jwfp.packet.InetBits.v6Lo(b6));
+        assertThat(rst.tcpFlags()).isEqualTo(TcpView.FLAG_RST | TcpView.FLAG_ACK);
+        assertThat(rst.has(ParsedPacket.CHECKSUMS_VERIFIED)).isTrue();
+        assertThat(rst.has(ParsedPacket.BAD_TRANSPORT_CHECKSUM)).isFalse();
+    }
+
     private static ParsedPacket parse(byte[] packet) {
         assertThat(packet).as("the verdict carries a packet").isNotNull();
         ParsedPacket p = new ParsedPacket();
