@@ -6,11 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jwfp.bfe.FwpmEngine;
 import io.jwfp.bfe.FwpmSession;
-import io.jwfp.engine.callout.FwpsCallout;
-import io.jwfp.engine.kernel.AddressFamily;
-import io.jwfp.engine.kernel.FwpsKernel;
-import io.jwfp.engine.kernel.FwpsPacketInjectionState;
-import io.jwfp.engine.kernel.InjectionHandle;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.layer.IpVersion;
 import io.jwfp.engine.layer.Layer;
@@ -18,7 +13,6 @@ import io.jwfp.engine.model.ActionType;
 import io.jwfp.engine.model.FwpmCallout;
 import io.jwfp.engine.model.FwpmFilter;
 import io.jwfp.engine.model.FwpmSubLayer;
-import io.jwfp.packet.NetBufferList;
 import io.jwfp.policy.PolicyParser;
 import io.jwfp.scenarios.support.Programs;
 import io.jwfp.shim.sim.FrameCapture;
@@ -27,8 +21,6 @@ import io.jwfp.shim.sim.scenario.LayerOrder;
 import io.jwfp.shim.sim.scenario.Testbed;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -90,7 +82,7 @@ class LayerOrderScenariosTest {
         for (Layer layer : new Layer[] {FWPM_LAYER_OUTBOUND_TRANSPORT_V4, FWPM_LAYER_OUTBOUND_IPPACKET_V4}) {
             Testbed t = Testbed.t2();
             Deferrer d = new Deferrer(t.a().kernel());
-            d.install(t.a(), layer);
+            install(d, t.a(), layer);
             Programs apps = new Programs(t.network());
             Programs.TcpServer server = apps.sink(t.b(), IpVersion.V4, 80);
             Programs.Connection c = apps.upload(t.a(), Testbed.at(t.b(), IpVersion.V4, 80),
@@ -110,46 +102,16 @@ class LayerOrderScenariosTest {
         }
     }
 
-    /**
-     * A callout that defers every outbound packet (only TCP flows here) to a work item and injects it there — at the transport layer
-     * on the packet's endpoint (FwpsInjectTransportSendAsync0), or at the network layer
-     * (FwpsInjectNetworkSendAsync0) — recording what each injection returned.
-     */
-    static final class Deferrer {
-        final FwpsKernel kernel;
-        final InjectionHandle handle;
-        final List<NtStatus> results = new ArrayList<>();
-
-        Deferrer(FwpsKernel kernel) {
-            this.kernel = kernel;
-            this.handle = kernel.injectionHandleCreate(AddressFamily.AF_INET,
-                    FwpsKernel.FWPS_INJECTION_TYPE_TRANSPORT | FwpsKernel.FWPS_INJECTION_TYPE_NETWORK);
-        }
-
-        void install(io.jwfp.shim.sim.SimHost host, Layer layer) {
-            UUID key = UUID.randomUUID();
-            UUID sublayer = UUID.randomUUID();
-            boolean transport = layer == FWPM_LAYER_OUTBOUND_TRANSPORT_V4;
-            host.engine().calloutRegister(new FwpsCallout(key, (in, meta, data, ctx, f, flow, out) -> {
-                NetBufferList nbl = (NetBufferList) data;
-                FwpsPacketInjectionState s = kernel.queryPacketInjectionState(handle, nbl);
-                if (s == FwpsPacketInjectionState.FWPS_PACKET_INJECTED_BY_SELF || !out.canWrite()) {
-                    out.actionType = ActionType.FWP_ACTION_PERMIT;
-                    return;
-                }
-                NetBufferList copy = kernel.allocateNetBufferListCopy(nbl);
-                long endpoint = meta.transportEndpointHandle;
-                kernel.queueWorkItem(() -> results.add(transport
-                        ? kernel.injectTransportSendAsync(handle, null, endpoint, 0, null, AddressFamily.AF_INET, 1, copy, null, null)
-                        : kernel.injectNetworkSendAsync(handle, null, 0, 1, copy, null, null)));
-                out.absorb();
-            }));
-            try (FwpmEngine e = host.bfe().openSession(FwpmSession.named("LO-3"))) {
-                e.subLayerAdd(new FwpmSubLayer(sublayer, "deferrer", 0x4000));
-                e.calloutAdd(new FwpmCallout(key, "deferrer", layer));
-                e.filterAdd(FwpmFilter.builder().name("defer everything").layer(layer).subLayer(sublayer)
-                        .calloutAction(ActionType.FWP_ACTION_CALLOUT_TERMINATING, key).build());
-            }
+    /** Installs the deferrer on a simulated host, in a sublayer of its own, for every packet at {@code layer}. */
+    static void install(Deferrer d, io.jwfp.shim.sim.SimHost host, Layer layer) {
+        UUID key = UUID.randomUUID();
+        UUID sublayer = UUID.randomUUID();
+        host.engine().calloutRegister(d.callout(key, layer));
+        try (FwpmEngine e = host.bfe().openSession(FwpmSession.named("LO-3"))) {
+            e.subLayerAdd(new FwpmSubLayer(sublayer, "deferrer", 0x4000));
+            e.calloutAdd(new FwpmCallout(key, "deferrer", layer));
+            e.filterAdd(FwpmFilter.builder().name("defer everything").layer(layer).subLayer(sublayer)
+                    .calloutAction(ActionType.FWP_ACTION_CALLOUT_TERMINATING, key).build());
         }
     }
 }

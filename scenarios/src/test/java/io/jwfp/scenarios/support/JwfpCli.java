@@ -34,6 +34,14 @@ public final class JwfpCli implements AutoCloseable {
 
     /** Runs {@code jwfp ARGS --socket SOCKET}. */
     public Run jwfp(String... args) {
+        return run(socket, args);
+    }
+
+    /**
+     * Runs {@code jwfp ARGS} in this JVM against the jwfpd (real or test) listening on {@code socket}: the option goes
+     * after the subcommand words, where picocli expects it.
+     */
+    public static Run run(Path socket, String... args) {
         int i = 0;
         while (i < args.length && !args[i].startsWith("-") && !args[i].contains("=")) i++;
         String[] full = new String[args.length + 2];

@@ -28,6 +28,11 @@ public final class Flow {
     final boolean inbound;
     volatile long lastSeenNanos;
     volatile ProcessInfo process;
+    /**
+     * Set when a block at ALE_FLOW_ESTABLISHED aborted the TCP connection: the flow stays in the table (its packets are
+     * dropped unclassified) until conntrack forgets it; its flow contexts have been released.
+     */
+    volatile boolean aborted;
     /** Set once the flow left the table; its flow contexts have been released. */
     volatile boolean ended;
 

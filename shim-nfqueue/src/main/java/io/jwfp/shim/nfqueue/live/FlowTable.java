@@ -92,6 +92,15 @@ public final class FlowTable {
         engine.flowDeleted(f.handle);
     }
 
+    /**
+     * A TCP connection aborted at ALE_FLOW_ESTABLISHED: the flow stays, marked aborted, so its late packets are known
+     * (and dropped) until conntrack forgets the connection; its flow contexts go to flowDeleteFn now.
+     */
+    public void abort(Flow f) {
+        f.aborted = true;
+        engine.flowDeleted(f.handle);
+    }
+
     private void removeSlot(Flow f) {
         int mask = slots.length - 1;
         int i = f.hash & mask;

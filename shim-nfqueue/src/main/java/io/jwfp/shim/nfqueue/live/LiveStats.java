@@ -30,9 +30,12 @@ public final class LiveStats {
     public static final int WORK_ITEMS = 17;
     /** Work items and out-of-band steps that threw, and deferred verdicts the queue refused. */
     public static final int OUT_OF_BAND_FAILURES = 18;
+    public static final int FLOWS_ABORTED = 19;
+    public static final int ABORTED_FLOW_PACKETS = 20;
     private static final String[] NAMES = {"packets", "permitted", "blocked", "absorbed", "unparsed", "classifications",
             "aleNewFlows", "aleReauthorizations", "flowEstablished", "modified", "injectionsRefused", "injectedOwn",
-            "held", "heldReleased", "heldDropped", "heldExpired", "pended", "workItems", "outOfBandFailures"};
+            "held", "heldReleased", "heldDropped", "heldExpired", "pended", "workItems", "outOfBandFailures",
+            "flowsAborted", "abortedFlowPackets"};
 
     private final AtomicLongArray counters = new AtomicLongArray(NAMES.length);
 

@@ -18,6 +18,11 @@ import io.jwfp.packet.IpProtocol;
 import io.jwfp.packet.NetBufferList;
 import io.jwfp.packet.PacketParser;
 import io.jwfp.packet.ParsedPacket;
+import io.jwfp.packet.TcpView;
+import io.jwfp.packet.repr.Ipv4Header;
+import io.jwfp.packet.repr.Ipv6Header;
+import io.jwfp.packet.repr.Packets;
+import io.jwfp.packet.repr.TcpHeader;
 import io.jwfp.shim.nfqueue.NfPacket;
 import io.jwfp.shim.nfqueue.PacketHandler;
 import io.jwfp.shim.nfqueue.Verdict;
@@ -27,6 +32,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.List;
 
 /**
  * The WFP layers for one queued packet, in Windows' order (wfp-semantics §4, seed-samples §10):
@@ -93,6 +99,9 @@ public final class PacketPipeline implements PacketHandler {
     private Object currentData;
     private Hold resuming;
     private boolean resumePayload;
+
+    // The RST a TCP flow blocked at ALE_FLOW_ESTABLISHED hands its local socket instead of the blocked packet.
+    private byte[] abortReset;
 
     /** A packet a callout injected in place of the one it absorbed. */
     private record Replacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
@@ -172,6 +181,7 @@ public final class PacketPipeline implements PacketHandler {
             resuming = null;
             resumePayload = false;
             completionReauth = false;
+            abortReset = null;
             if (length <= 0 || !PacketParser.parseIp(buffer, offset, length, parsed)) {
                 rt.stats().increment(LiveStats.UNPARSED);
                 permit(verdicts, packetId, mark);
@@ -212,7 +222,13 @@ public final class PacketPipeline implements PacketHandler {
             } else if (h != null) {
                 rt.kernel().release(h);
             }
-            verdicts.drop(packetId);
+            if (abortReset != null) {
+                // The connection is aborted: the blocked packet's place goes to a RST for the local socket.
+                verdicts.verdict(packetId, Verdict.REPEAT.code(), VerdictSink.WITH_MARK | VerdictSink.WITH_PAYLOAD,
+                        verdictMark(mark), 0, MemorySegment.ofArray(abortReset), 0, abortReset.length);
+            } else {
+                verdicts.drop(packetId);
+            }
             // A packet whose clones the callout freed before it could be held counts where the held ones do.
             rt.stats().increment(h != null && h.abandoned() ? LiveStats.HELD_DROPPED : LiveStats.BLOCKED);
             if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS); // the replacement was dropped later on
@@ -295,6 +311,7 @@ public final class PacketPipeline implements PacketHandler {
         applied = null;
         open = null;
         absorbedLast = false;
+        abortReset = null;
         resuming = h;
         resumePayload = payload;
         completionReauth = completion;
@@ -444,10 +461,26 @@ public final class PacketPipeline implements PacketHandler {
         int proto = parsed.protocol();
         long seq = rt.clock().seq();
         Flow f = findFlow();
+        if (f != null && f.aborted) {
+            // A TCP flow aborted at ALE_FLOW_ESTABLISHED: its stragglers are dropped unclassified (the flow was
+            // decided once). A new conntrack flow on the same 5-tuple is a new connection.
+            if ((mark & Marks.CT_NEW) == 0) {
+                rt.stats().increment(LiveStats.ABORTED_FLOW_PACKETS);
+                return false;
+            }
+            rt.flows().end(f);
+            flow = null;
+            f = null;
+        }
         if (f == null) {
             boolean ctNew = (mark & Marks.CT_NEW) != 0;
             if (!ctNew && (mark & Marks.CT_EST) == 0) {
                 return true; // untracked or INVALID in conntrack: no flow to authorize
+            }
+            if (!ctNew && proto == IpProtocol.TCP && (parsed.tcpFlags() & TcpView.FLAG_RST) != 0) {
+                // A RST opens nothing. Conntrack kills a connection whose only answer is a RST (a SYN to a closed
+                // port) at once, so its destroy event can end the flow before the RST reaches the queue.
+                return true;
             }
             boolean reply = (mark & Marks.CT_REPLY) != 0;
             boolean flowInbound = ctNew ? inbound : inbound != reply;
@@ -551,7 +584,10 @@ public final class PacketPipeline implements PacketHandler {
         return ok;
     }
 
-    /** ALE_FLOW_ESTABLISHED for a flow; a block ends the flow. */
+    /**
+     * ALE_FLOW_ESTABLISHED for a flow; a block ends a datagram flow and aborts a TCP connection (decision S5, see
+     * {@link #abort}).
+     */
     private boolean flowEstablished(Flow f, boolean withPacket) {
         rt.stats().increment(LiveStats.FLOW_ESTABLISHED);
         int savedDirection = facts.direction;
@@ -562,11 +598,49 @@ public final class PacketPipeline implements PacketHandler {
         facts.direction = savedDirection;
         clearAleFacts();
         if (!ok) {
-            rt.flows().end(f);
+            if (f.protocol == IpProtocol.TCP && inbound && parsed.has(ParsedPacket.HAS_TRANSPORT)) {
+                abort(f);
+            } else {
+                rt.flows().end(f);
+            }
             return false;
         }
         f.established = true;
         return true;
+    }
+
+    /**
+     * Aborts the TCP connection whose inbound packet (the SYN-ACK of a connect, the final ACK of an accept) was blocked
+     * at ALE_FLOW_ESTABLISHED, as the simulator does (decision S5): the local socket gets a RST in the blocked packet's
+     * place (so a connect fails at once instead of timing out on retransmitted SYN-ACKs), the peer gets one through
+     * the raw socket (so it forgets the half-open connection), and the flow stays in the table marked aborted until
+     * conntrack forgets it, its flow contexts released: its stragglers are dropped without another classification,
+     * so FLOW_ESTABLISHED is classified once per connection.
+     */
+    private void abort(Flow f) {
+        rt.flows().abort(f);
+        rt.stats().increment(LiveStats.FLOWS_ABORTED);
+        int flags = parsed.tcpFlags();
+        long seq = (parsed.tcpSeq() + ((flags & TcpView.FLAG_SYN) != 0 ? 1 : 0)) & 0xFFFF_FFFFL;
+        // To the local socket, from the peer: RST+ACK acknowledging what the socket sent (accepted in SYN-SENT too).
+        TcpHeader toLocal = new TcpHeader(parsed.srcPort(), parsed.dstPort(), seq, parsed.tcpAck(),
+                TcpView.FLAG_RST | TcpView.FLAG_ACK, 0, 0, List.of());
+        // To the peer, from us: <SEQ=SEG.ACK><CTL=RST>, exactly the sequence number the peer expects next.
+        TcpHeader toPeer = new TcpHeader(parsed.dstPort(), parsed.srcPort(), parsed.tcpAck(), 0, TcpView.FLAG_RST, 0, 0,
+                List.of());
+        byte[] peerReset;
+        if (v6) {
+            abortReset = Packets.tcp(Ipv6Header.of(parsed.srcHi(), parsed.srcLo(), parsed.dstHi(), parsed.dstLo(),
+                    IpProtocol.TCP, 0), toLocal, new byte[0]);
+            peerReset = Packets.tcp(Ipv6Header.of(parsed.dstHi(), parsed.dstLo(), parsed.srcHi(), parsed.srcLo(),
+                    IpProtocol.TCP, 0), toPeer, new byte[0]);
+        } else {
+            abortReset = Packets.tcp(Ipv4Header.of(parsed.srcV4(), parsed.dstV4(), IpProtocol.TCP, 0), toLocal, new byte[0]);
+            peerReset = Packets.tcp(Ipv4Header.of(parsed.dstV4(), parsed.srcV4(), IpProtocol.TCP, 0), toPeer, new byte[0]);
+        }
+        if (!rt.kernel().sendOwn(MemorySegment.ofArray(peerReset), 0, peerReset.length).isSuccess()) {
+            rt.stats().increment(LiveStats.INJECTIONS_REFUSED); // the peer times out its half-open connection instead
+        }
     }
 
     private void aleFacts(ProcessInfo proc) {

@@ -162,6 +162,10 @@ class PacketPipelineTest {
         assertThat(h.seen).containsExactly("ALE_AUTH_RECV_ACCEPT_V4 reauth");
         h.feed(tcp(A, B, 40003, 80, ACK | TcpView.FLAG_RST, ""), OUT, 0);
         assertThat(h.seen).as("no conntrack state (INVALID): no flow to authorize").isEmpty();
+        h.feed(tcp(A, B, 7302, 40004, ACK | TcpView.FLAG_RST, ""), OUT, EST_REPLY);
+        assertThat(h.seen).as("a RST of a flow already forgotten (conntrack kills RST-answered SYNs at once) opens nothing")
+                .isEmpty();
+        assertThat(h.flows.size()).isEqualTo(2);
     }
 
     @Test
@@ -178,6 +182,69 @@ class PacketPipelineTest {
         assertThat(e.localPort()).isEqualTo(40004);
         assertThat(e.remotePort()).isEqualTo(8443);
         assertThat(h.stats.get(LiveStats.BLOCKED)).isEqualTo(1);
+    }
+
+    @Test
+    void aBlockAtFlowEstablishedAbortsTheTcpConnectionOnceAndDropsItsStragglersUnclassified() {
+        h.recordAt(FWPM_LAYER_INBOUND_TRANSPORT_V4, FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4);
+        long id = h.filter("block-fe", FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4, ActionType.FWP_ACTION_BLOCK);
+        // Client: the SYN-ACK is blocked at FLOW_ESTABLISHED and replaced by a RST+ACK for the connecting socket.
+        assertThat(h.feed(tcp(A, B, 40010, 80, SYN, ""), OUT, NEW).permitted()).isTrue();
+        var synAck = h.feed(tcp(B, A, 80, 40010, SYN_ACK, ""), IN, EST_REPLY);
+        assertThat(h.seen).containsExactly("INBOUND_TRANSPORT_V4", "ALE_FLOW_ESTABLISHED_V4");
+        assertThat(synAck.verdict()).isEqualTo(io.jwfp.shim.nfqueue.Verdict.REPEAT.code());
+        ParsedPacket rst = parse(synAck.payload());
+        assertThat(rst.tcpFlags()).isEqualTo(TcpView.FLAG_RST | TcpView.FLAG_ACK);
+        assertThat(rst.srcPort()).isEqualTo(80);
+        assertThat(rst.dstPort()).isEqualTo(40010);
+        assertThat(rst.srcV4()).isEqualTo(io.jwfp.packet.InetBits.v4(B));
+        assertThat(rst.tcpSeq()).as("the SYN-ACK's sequence number plus its SYN").isEqualTo(1001);
+        assertThat(rst.tcpAck()).as("acknowledges what the socket sent").isEqualTo(2000);
+        assertThat(rst.has(ParsedPacket.BAD_TRANSPORT_CHECKSUM)).isFalse();
+        // A retransmitted SYN-ACK is dropped without another FLOW_ESTABLISHED classification or net event.
+        var again = h.feed(tcp(B, A, 80, 40010, SYN_ACK, ""), IN, EST_REPLY);
+        assertThat(again.dropped()).isTrue();
+        assertThat(h.seen).containsExactly("INBOUND_TRANSPORT_V4");
+        assertThat(h.bfe.netEvents().since(0)).singleElement().satisfies(e -> {
+            assertThat(e.filterId()).isEqualTo(id);
+            assertThat(e.layer()).isEqualTo(FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4);
+        });
+        // A new connection on the same 5-tuple (conntrack NEW) is classified again.
+        assertThat(h.feed(tcp(A, B, 40010, 80, SYN, ""), OUT, NEW).permitted()).isTrue();
+        h.feed(tcp(B, A, 80, 40010, SYN_ACK, ""), IN, EST_REPLY);
+        assertThat(h.seen).contains("ALE_FLOW_ESTABLISHED_V4");
+
+        // Server: the final ACK of an accept is replaced by a RST for the listener's half-open connection.
+        h.feed(tcp(B, A, 5300, 9000, SYN, ""), IN, NEW);
+        var ack = h.feed(tcp(B, A, 5300, 9000, ACK, ""), IN, EST);
+        ParsedPacket toListener = parse(ack.payload());
+        assertThat(toListener.tcpFlags()).isEqualTo(TcpView.FLAG_RST | TcpView.FLAG_ACK);
+        assertThat(toListener.dstPort()).isEqualTo(9000);
+        assertThat(toListener.tcpSeq()).isEqualTo(1000);
+        assertThat(h.stats.get(LiveStats.FLOWS_ABORTED)).isEqualTo(3);
+        assertThat(h.stats.get(LiveStats.ABORTED_FLOW_PACKETS)).isEqualTo(1);
+    }
+
+    @Test
+    void anIpv6ConnectBlockedAtFlowEstablishedGetsAnIpv6Reset() throws Exception {
+        h.filter("block-fe-v6", FWPM_LAYER_ALE_FLOW_ESTABLISHED_V6, ActionType.FWP_ACTION_BLOCK);
+        Inet6Address a6 = (Inet6Address) InetAddress.getByName("fd00:200::1");
+        Inet6Address b6 = (Inet6Address) InetAddress.getByName("fd00:200::2");
+        h.feed(tcp(a6, b6, 40020, 80, SYN, ""), OUT, NEW);
+        ParsedPacket rst = parse(h.feed(tcp(b6, a6, 80, 40020, SYN_ACK, ""), IN, EST_REPLY).payload());
+        assertThat(rst.ipVersion()).isEqualTo(6);
+        assertThat(rst.srcLo()).isEqualTo(io.jwfp.packet.InetBits.v6Lo(b6));
+        assertThat(rst.tcpFlags()).isEqualTo(TcpView.FLAG_RST | TcpView.FLAG_ACK);
+        assertThat(rst.has(ParsedPacket.CHECKSUMS_VERIFIED)).isTrue();
+        assertThat(rst.has(ParsedPacket.BAD_TRANSPORT_CHECKSUM)).isFalse();
+    }
+
+    private static ParsedPacket parse(byte[] packet) {
+        assertThat(packet).as("the verdict carries a packet").isNotNull();
+        ParsedPacket p = new ParsedPacket();
+        assertThat(PacketParser.parseIp(MemorySegment.ofArray(packet), 0, packet.length, p,
+                io.jwfp.packet.ChecksumPolicy.VERIFY)).isTrue();
+        return p;
     }
 
     @Test
