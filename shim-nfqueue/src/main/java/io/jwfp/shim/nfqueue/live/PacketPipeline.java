@@ -79,14 +79,17 @@ public final class PacketPipeline implements PacketHandler {
     // A replacement a callout injected during the current classifyFn (see offerReplacement).
     private Replacement pending;
     private Replacement applied;
+    // Packets the same classifyFn injected after the first (several packets for one); see InjectedTrain.
+    private final InjectedTrain train;
 
     /** A packet a callout injected in place of the one it absorbed. */
-    private record Replacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
+    record Replacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
                                FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {}
 
     public PacketPipeline(LiveRuntime rt) {
         this.rt = rt;
         this.engine = rt.engine();
+        this.train = new InjectedTrain(rt);
     }
 
     /** The pipeline whose classification runs on this thread, or null (for {@link LiveKernel}). */
@@ -141,6 +144,7 @@ public final class PacketPipeline implements PacketHandler {
             persist = mark & Marks.PERSIST;
             pending = null;
             applied = null;
+            train.clear();
             if (length <= 0 || !PacketParser.parseIp(buffer, offset, length, parsed)) {
                 rt.stats().increment(LiveStats.UNPARSED);
                 permit(verdicts, packetId, mark);
@@ -158,14 +162,17 @@ public final class PacketPipeline implements PacketHandler {
                 verdicts.drop(packetId);
                 rt.stats().increment(LiveStats.BLOCKED);
                 if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS); // the replacement was dropped later on
+                train.dropped();
             } else if (applied != null && !truncated) {
                 verdicts.verdict(packetId, Verdict.REPEAT.code(), VerdictSink.WITH_MARK | VerdictSink.WITH_PAYLOAD,
                         verdictMark(mark), 0, seg, ipOff, ipLen);
                 rt.stats().increment(LiveStats.MODIFIED);
                 rt.stats().increment(LiveStats.PERMITTED);
                 complete(applied, NtStatus.STATUS_SUCCESS);
+                train.sendAfter(this, verdicts);
             } else {
                 permit(verdicts, packetId, mark);
+                train.refused(); // nothing replaced (a truncated packet): the rest cannot follow it
             }
         } finally {
             CURRENT.set(null); // not remove(): a new thread-local entry per packet would allocate
@@ -423,8 +430,10 @@ public final class PacketPipeline implements PacketHandler {
                 if (replace(r)) return true;
                 complete(r, NtStatus.STATUS_INVALID_PARAMETER); // not a packet: the original stays absorbed
                 rt.stats().increment(LiveStats.INJECTIONS_REFUSED);
+                train.refused();
             } else {
                 sendAdditional(r);
+                train.sendAsAdditional(this);
             }
         }
         if (!result.isBlock()) return true;
@@ -589,13 +598,19 @@ public final class PacketPipeline implements PacketHandler {
     /**
      * A callout injects {@code list} while classifying the current packet (clone, modify, inject, absorb: WFP's way
      * to change a packet). If the callout then blocks with ABSORB, the injected packet replaces the current one: the
-     * remaining layers see it, and the verdict carries its bytes. Called by {@link LiveKernel}.
+     * remaining layers see it, and the verdict carries its bytes. Packets injected after the first during the same
+     * classifyFn (a callout that makes several packets of one, like a TCP payload editor) follow it right after the
+     * verdict ({@link InjectedTrain}). Called by {@link LiveKernel}.
      */
     NtStatus offerReplacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
                               FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {
-        if (pending != null) return NtStatus.STATUS_NOT_SUPPORTED; // one replacement per classification
         if (remote != null && (remote instanceof Inet6Address) != v6) return NtStatus.STATUS_INVALID_PARAMETER;
-        pending = new Replacement(kind, handle, list, completionFn, completionContext, remote);
+        Replacement r = new Replacement(kind, handle, list, completionFn, completionContext, remote);
+        if (pending != null) {
+            train.add(r); // the second and later packets follow the first (see InjectedTrain)
+            return NtStatus.STATUS_SUCCESS;
+        }
+        pending = r;
         return NtStatus.STATUS_SUCCESS;
     }
 
@@ -621,7 +636,7 @@ public final class PacketPipeline implements PacketHandler {
      * The complete IP packet a replacement stands for, lengths and checksums fixed, or null when it is not one jwfp
      * can send (it does not parse, or its IP version differs from the packet it was made from).
      */
-    private byte[] packetOf(Replacement r) {
+    byte[] packetOf(Replacement r) {
         NetBufferList l = r.list();
         byte[] bytes;
         if (r.kind() == LiveKernel.Kind.TRANSPORT_SEND) {
@@ -652,7 +667,7 @@ public final class PacketPipeline implements PacketHandler {
      * packet, which jwfp sends through its raw socket when the packet is outbound. Inbound additions cannot be
      * delivered from user space.
      */
-    private void sendAdditional(Replacement r) {
+    void sendAdditional(Replacement r) {
         boolean outbound = r.kind() == LiveKernel.Kind.NETWORK_SEND || r.kind() == LiveKernel.Kind.TRANSPORT_SEND;
         byte[] bytes = outbound ? packetOf(r) : null;
         NtStatus status = bytes == null ? NtStatus.STATUS_NOT_SUPPORTED
@@ -661,7 +676,7 @@ public final class PacketPipeline implements PacketHandler {
         complete(r, status);
     }
 
-    private static void complete(Replacement r, NtStatus status) {
+    static void complete(Replacement r, NtStatus status) {
         if (r.completionFn() != null) r.completionFn().complete(r.completionContext(), r.list(), status, false);
     }
 }

@@ -136,6 +136,7 @@ final class PipelineHarness implements AutoCloseable {
         Recorded last;
         boolean keep = true;
         long count;
+        long flushes;
 
         @Override
         public void verdict(int packetId, int verdictCode, int options, int mark, int connmark, MemorySegment payload,
@@ -151,6 +152,8 @@ final class PipelineHarness implements AutoCloseable {
         }
 
         @Override
-        public void flush() {}
+        public void flush() {
+            flushes++;
+        }
     }
 }
