@@ -208,7 +208,7 @@ class StmeditLiveTest {
         // No stream layer, no defer: TCP's window is the back-pressure. What the rewriter keeps is the edited data
         // the receiver has not acknowledged yet, so it is bounded by A's receive buffer (tcp_rmem's maximum), however
         // long the transfer; plus at most 1 MiB held behind a gap.
-        long rmemMax = Long.parseLong(net.exec(net.a, "sysctl", "-n", "net.ipv4.tcp_rmem").trim().split("\\s+")[2]);
+        long rmemMax = Long.parseLong(net.exec(net.a, "cat", "/proc/sys/net/ipv4/tcp_rmem").trim().split("\\s+")[2]);
         JsonNode s = stats(j);
         assertThat(s.path("keptBytesMax").asLong()).as(s.toString()).isPositive().isLessThanOrEqualTo(rmemMax + 65_536);
         assertThat(s.path("aheadBytesMax").asLong()).as(s.toString()).isLessThanOrEqualTo(1 << 20);

@@ -84,7 +84,7 @@ public final class PacketPipeline implements PacketHandler {
 
     /** A packet a callout injected in place of the one it absorbed. */
     record Replacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
-                               FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {}
+                       FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {}
 
     public PacketPipeline(LiveRuntime rt) {
         this.rt = rt;
