@@ -103,9 +103,12 @@ public final class PacketPipeline implements PacketHandler {
     // The RST a TCP flow blocked at ALE_FLOW_ESTABLISHED hands its local socket instead of the blocked packet.
     private byte[] abortReset;
 
+    // Packets the same classifyFn injected after the first (several packets for one); see InjectedTrain.
+    private final InjectedTrain train;
+
     /** A packet a callout injected in place of the one it absorbed. */
-    private record Replacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
-                               FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {}
+    record Replacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
+                       FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {}
 
     /** A pipeline that cannot hold packets (an absorbed packet is dropped at once). */
     public PacketPipeline(LiveRuntime rt) {
@@ -121,6 +124,7 @@ public final class PacketPipeline implements PacketHandler {
         this.engine = rt.engine();
         this.deferred = deferred;
         if (rt.kernel() != null) rt.kernel().attach(rt);
+        this.train = new InjectedTrain(rt);
     }
 
     /** The pipeline whose classification runs on this thread, or null (for {@link LiveKernel}). */
@@ -182,6 +186,7 @@ public final class PacketPipeline implements PacketHandler {
             resumePayload = false;
             completionReauth = false;
             abortReset = null;
+            train.clear();
             if (length <= 0 || !PacketParser.parseIp(buffer, offset, length, parsed)) {
                 rt.stats().increment(LiveStats.UNPARSED);
                 permit(verdicts, packetId, mark);
@@ -229,6 +234,7 @@ public final class PacketPipeline implements PacketHandler {
             } else {
                 verdicts.drop(packetId);
             }
+            train.dropped();
             // A packet whose clones the callout freed before it could be held counts where the held ones do.
             rt.stats().increment(h != null && h.abandoned() ? LiveStats.HELD_DROPPED : LiveStats.BLOCKED);
             if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS); // the replacement was dropped later on
@@ -241,8 +247,10 @@ public final class PacketPipeline implements PacketHandler {
             if (applied != null) rt.stats().increment(LiveStats.MODIFIED);
             rt.stats().increment(LiveStats.PERMITTED);
             if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS);
+            train.sendAfter(this, verdicts);
         } else {
             permit(verdicts, packetId, mark);
+            train.refused(); // nothing replaced (a truncated packet): the rest cannot follow it
         }
     }
 
@@ -312,6 +320,7 @@ public final class PacketPipeline implements PacketHandler {
         open = null;
         absorbedLast = false;
         abortReset = null;
+        train.clear();
         resuming = h;
         resumePayload = payload;
         completionReauth = completion;
@@ -686,8 +695,10 @@ public final class PacketPipeline implements PacketHandler {
                 if (replace(r)) return true;
                 complete(r, NtStatus.STATUS_INVALID_PARAMETER); // not a packet: the original stays absorbed
                 rt.stats().increment(LiveStats.INJECTIONS_REFUSED);
+                train.refused();
             } else {
                 sendAdditional(r);
+                train.sendAsAdditional(this);
             }
         }
         if (!result.isBlock()) return true;
@@ -861,13 +872,19 @@ public final class PacketPipeline implements PacketHandler {
     /**
      * A callout injects {@code list} while classifying the current packet (clone, modify, inject, absorb: WFP's way
      * to change a packet). If the callout then blocks with ABSORB, the injected packet replaces the current one: the
-     * remaining layers see it, and the verdict carries its bytes. Called by {@link LiveKernel}.
+     * remaining layers see it, and the verdict carries its bytes. Packets injected after the first during the same
+     * classifyFn (a callout that makes several packets of one, like a TCP payload editor) follow it right after the
+     * verdict ({@link InjectedTrain}). Called by {@link LiveKernel}.
      */
     NtStatus offerReplacement(LiveKernel.Kind kind, InjectionHandle handle, NetBufferList list,
                               FwpsInjectCompleteFn completionFn, Object completionContext, InetAddress remote) {
-        if (pending != null) return NtStatus.STATUS_NOT_SUPPORTED; // one replacement per classification
         if (remote != null && (remote instanceof Inet6Address) != v6) return NtStatus.STATUS_INVALID_PARAMETER;
-        pending = new Replacement(kind, handle, list, completionFn, completionContext, remote);
+        Replacement r = new Replacement(kind, handle, list, completionFn, completionContext, remote);
+        if (pending != null) {
+            train.add(r); // the second and later packets follow the first (see InjectedTrain)
+            return NtStatus.STATUS_SUCCESS;
+        }
+        pending = r;
         return NtStatus.STATUS_SUCCESS;
     }
 
@@ -893,7 +910,7 @@ public final class PacketPipeline implements PacketHandler {
      * The complete IP packet a replacement stands for, lengths and checksums fixed, or null when it is not one jwfp
      * can send (it does not parse, or its IP version differs from the packet it was made from).
      */
-    private byte[] packetOf(Replacement r) {
+    byte[] packetOf(Replacement r) {
         return packetOf(r.kind(), r.list(), r.remote(), seg, ipOff, parsed.ipHeaderSize(), parsed.ipVersion());
     }
 
@@ -933,7 +950,7 @@ public final class PacketPipeline implements PacketHandler {
      * packet, which jwfp sends through its raw socket when the packet is outbound. Inbound additions cannot be
      * delivered from user space.
      */
-    private void sendAdditional(Replacement r) {
+    void sendAdditional(Replacement r) {
         boolean outbound = r.kind() == LiveKernel.Kind.NETWORK_SEND || r.kind() == LiveKernel.Kind.TRANSPORT_SEND;
         byte[] bytes = outbound ? packetOf(r) : null;
         NtStatus status = bytes == null ? NtStatus.STATUS_NOT_SUPPORTED
@@ -942,7 +959,7 @@ public final class PacketPipeline implements PacketHandler {
         complete(r, status);
     }
 
-    private static void complete(Replacement r, NtStatus status) {
+    static void complete(Replacement r, NtStatus status) {
         if (r.completionFn() != null) r.completionFn().complete(r.completionContext(), r.list(), status, false);
     }
 }

@@ -333,6 +333,52 @@ class PacketPipelineTest {
         assertThat(h.stats.get(LiveStats.MODIFIED)).isEqualTo(1);
     }
 
+    /**
+     * A callout that makes several packets of one (stmedit-packet's TCP editor: edits made the data longer than a
+     * segment) injects them all and absorbs the original: the first is the verdict, the others follow only after the
+     * verdict was flushed to the kernel, in order (InjectedTrain). This harness has no raw socket, so they complete
+     * with STATUS_NOT_SUPPORTED; the SE live scenarios send them for real, in both directions.
+     */
+    @Test
+    void severalInjectedPacketsFollowTheFirstOnlyAfterItsVerdictWasFlushedInOrder() {
+        for (boolean inbound : new boolean[] {false, true}) {
+            FwpsKernel k = h.kernel;
+            InjectionHandle handle = k.injectionHandleCreate(AddressFamily.AF_INET, FwpsKernel.FWPS_INJECTION_TYPE_NETWORK);
+            List<String> log = new ArrayList<>();
+            io.jwfp.engine.layer.Layer layer = inbound ? FWPM_LAYER_INBOUND_IPPACKET_V4 : FWPM_LAYER_OUTBOUND_IPPACKET_V4;
+            h.callout(layer, (in, meta, data, ctx, f, flow, out) -> {
+                if (k.queryPacketInjectionState(handle, (NetBufferList) data)
+                        != io.jwfp.engine.kernel.FwpsPacketInjectionState.FWPS_PACKET_NOT_INJECTED) {
+                    out.actionType = ActionType.FWP_ACTION_PERMIT;
+                    return;
+                }
+                for (String part : List.of("one", "two", "three")) {
+                    byte[] p = inbound ? tcp(B, A, 80, 5005, TcpView.FLAG_ACK, part) : tcp(A, B, 5005, 80, TcpView.FLAG_ACK, part);
+                    NetBufferList n = NetBufferList.wrap(p);
+                    io.jwfp.engine.kernel.FwpsInjectCompleteFn done = (c, l, status, dispatch) -> log.add(
+                            part + " " + status + " after verdicts=" + h.sink.count + " flushes=" + h.sink.flushes);
+                    NtStatus s = inbound ? k.injectNetworkReceiveAsync(handle, null, 0, 1, 2, 0, n, done, null)
+                            : k.injectNetworkSendAsync(handle, null, 0, 1, n, done, null);
+                    assertThat(s).isEqualTo(NtStatus.STATUS_SUCCESS);
+                }
+                out.absorb();
+            }, null);
+            long verdictsBefore = h.sink.count, flushesBefore = h.sink.flushes;
+            long refusedBefore = h.stats.get(LiveStats.INJECTIONS_REFUSED);
+            var r = inbound ? h.feed(tcp(B, A, 80, 5005, TcpView.FLAG_ACK, "original"), IN, EST)
+                    : h.feed(tcp(A, B, 5005, 80, TcpView.FLAG_ACK, "original"), OUT, EST);
+            assertThat(r.permitted()).isTrue();
+            assertThat(new String(r.payload(), 40, r.payload().length - 40, StandardCharsets.US_ASCII))
+                    .as("the first injected packet is the verdict").isEqualTo("one");
+            long v = verdictsBefore + 1, fl = flushesBefore + 1;
+            assertThat(log).as(inbound ? "inbound" : "outbound").containsExactly(
+                    "one STATUS_SUCCESS after verdicts=" + v + " flushes=" + flushesBefore,
+                    "two STATUS_NOT_SUPPORTED after verdicts=" + v + " flushes=" + fl,
+                    "three STATUS_NOT_SUPPORTED after verdicts=" + v + " flushes=" + fl);
+            assertThat(h.stats.get(LiveStats.INJECTIONS_REFUSED) - refusedBefore).isEqualTo(2);
+        }
+    }
+
     @Test
     void whatCannotBeDoneOnNfqueueIsRefusedClearly() {
         FwpsKernel k = h.kernel;

@@ -160,6 +160,7 @@ final class PipelineHarness implements AutoCloseable {
         Recorded last;
         boolean keep = true;
         long count;
+        long flushes;
 
         @Override
         public void verdict(int packetId, int verdictCode, int options, int mark, int connmark, MemorySegment payload,
@@ -175,6 +176,8 @@ final class PipelineHarness implements AutoCloseable {
         }
 
         @Override
-        public void flush() {}
+        public void flush() {
+            flushes++;
+        }
     }
 }

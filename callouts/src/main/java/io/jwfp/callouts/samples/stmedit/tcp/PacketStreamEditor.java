@@ -228,7 +228,10 @@ public final class PacketStreamEditor {
             long closed = connections.values().stream().filter(TcpStreamRewriter::isClosed).count();
             m.put("closed", closed);
             Map<String, Long> sum = new java.util.TreeMap<>();
-            for (TcpStreamRewriter rw : connections.values()) rw.stats().forEach((k, v) -> sum.merge(k, v, Long::sum));
+            // Counters and current sizes add up over the connections; the high-water marks are the highest one.
+            for (TcpStreamRewriter rw : connections.values()) {
+                rw.stats().forEach((k, v) -> sum.merge(k, v, k.endsWith("Max") ? Long::max : Long::sum));
+            }
             m.putAll(sum);
         }
         m.put("packetsRewritten", rewritten.get());

@@ -139,10 +139,18 @@ public final class TcpStreamRewriter {
         return out;
     }
 
-    /** Counters for tests and {@code stats}: data segments, replayed, held ahead, dropped, probes. */
+    /**
+     * Counters for tests and {@code stats}: data segments, replayed, held ahead, dropped, probes; and what the
+     * rewriter holds in memory, both directions together: {@code keptBytes} (edited bytes the receiver has not
+     * acknowledged yet, kept for retransmissions), {@code aheadBytes} (data held behind a gap), and their highest
+     * values so far ({@code keptBytesMax}, {@code aheadBytesMax}, per direction).
+     */
     public synchronized Map<String, Long> stats() {
         return Map.of("dataSegments", dataSegments, "replayed", replayed, "heldAhead", heldAhead, "dropped", dropped,
-                "probes", probes);
+                "probes", probes, "keptBytes", outbound.keptBytes() + inbound.keptBytes(),
+                "keptBytesMax", Math.max(outbound.keptMax, inbound.keptMax),
+                "aheadBytes", outbound.aheadBytes + inbound.aheadBytes,
+                "aheadBytesMax", Math.max(outbound.aheadMax, inbound.aheadMax));
     }
 
     /** True once both directions' FINs were edited and acknowledged (the rewriter may be dropped). */
@@ -178,6 +186,9 @@ public final class TcpStreamRewriter {
         /** Data ahead of a gap, by original offset. */
         final TreeMap<Long, Object[]> ahead = new TreeMap<>();
         long aheadBytes;
+        /** The highest kept and ahead byte counts so far. */
+        long keptMax;
+        long aheadMax;
 
         Half(StreamTransform transform) {
             this.transform = transform;
@@ -318,6 +329,11 @@ public final class TcpStreamRewriter {
             }
             System.arraycopy(b, 0, kept, keptStart + live, b.length);
             newNext += b.length;
+            keptMax = Math.max(keptMax, keptBytes());
+        }
+
+        long keptBytes() {
+            return newNext - keptFrom;
         }
 
         /** Edits original bytes from offset {@code s} (the part from origNext on), then the FIN if {@code fin}. */
@@ -342,6 +358,7 @@ public final class TcpStreamRewriter {
             if (aheadBytes + payload.length > MAX_AHEAD_BYTES || ahead.containsKey(s)) return false;
             ahead.put(s, new Object[] {payload, fin});
             aheadBytes += payload.length;
+            aheadMax = Math.max(aheadMax, aheadBytes);
             return true;
         }
 
@@ -381,10 +398,11 @@ public final class TcpStreamRewriter {
             if (fin) to = finNew;
             if (from > to) from = to;
             if (from == to && !(fin && !finAcked)) return null;
-            // The receiver's MSS less the options; unknown (no SYN seen): IPv4's and IPv6's safe minimum. Never
-            // below the input's payload, so a GSO super-packet may come out as one too.
-            int mssPayload = mss > 0 ? mss - (in.tcpHeaderLength() - 20) : in.ipVersion() == 4 ? 536 : 1220;
-            int limit = Math.max(Math.max(mssPayload, 1), in.payloadLength());
+            // The receiver's MSS less the options; unknown (no SYN seen): IPv4's and IPv6's safe minimum. The first
+            // segment may be as large as the input (a GSO super-packet comes out as one, and a shim can put it in
+            // the original's place); the ones after it are new packets and must fit the path, so: the MSS.
+            int mssPayload = Math.max(1, mss > 0 ? mss - (in.tcpHeaderLength() - 20) : in.ipVersion() == 4 ? 536 : 1220);
+            int limit = Math.max(mssPayload, in.payloadLength());
             List<byte[]> out = new ArrayList<>();
             int base = flags & ~(TcpView.FLAG_FIN | TcpView.FLAG_PSH);
             long pos = from;
@@ -396,6 +414,7 @@ public final class TcpStreamRewriter {
                         keptStart + (int) (pos - keptFrom) + n);
                 out.add(in.build(newSeq(pos), ack, payload, f));
                 pos += n;
+                limit = mssPayload;
             } while (pos < to);
             return out;
         }

@@ -192,19 +192,24 @@ class TcpStreamRewriterTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void superPacketsAreEditedAndSplitAtTheInputSizeWithValidChecksums(boolean v6) throws Exception {
+    void superPacketsAreEditedAndSplitFirstAtTheInputSizeThenAtTheMssWithValidChecksums(boolean v6) throws Exception {
         Wire t = new Wire(v6);
         t.handshake();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 2000; i++) sb.append("rainy day ");
-        String in = sb.toString();
+        String in = sb.toString(); // 20 000 bytes become 22 000; B's MSS is 1000
         List<Seg> out = t.send(true, A_ISN + 1, B_ISN + 1, FLAG_ACK | FLAG_PSH, in);
-        assertThat(out).hasSize(2);
+        // The first takes the super-packet's place; the others are new packets, which must fit the receiver's MSS.
+        assertThat(out).hasSize(3);
         assertThat(out.get(0).payload()).hasSize(in.length());
+        assertThat(out.get(1).payload()).hasSize(1000);
+        assertThat(out.get(2).payload()).hasSize(1000);
         assertThat(out.get(0).flags() & FLAG_PSH).isZero();
-        assertThat(out.get(1).flags() & FLAG_PSH).isEqualTo(FLAG_PSH);
+        assertThat(out.get(1).flags() & FLAG_PSH).isZero();
+        assertThat(out.get(2).flags() & FLAG_PSH).isEqualTo(FLAG_PSH);
         assertThat(out.get(1).seq()).isEqualTo(A_ISN + 1 + in.length());
-        assertThat(out.get(0).payload() + out.get(1).payload()).isEqualTo(in.replace("rainy", "cloudy"));
+        assertThat(out.get(2).seq()).isEqualTo(A_ISN + 1 + in.length() + 1000);
+        assertThat(out.stream().map(Seg::payload).reduce("", String::concat)).isEqualTo(in.replace("rainy", "cloudy"));
     }
 
     @Test
