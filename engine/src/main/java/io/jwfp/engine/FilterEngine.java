@@ -11,7 +11,9 @@ import io.jwfp.engine.kernel.FwpsKernel;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.layer.Layer;
 import io.jwfp.engine.model.ActionType;
+import io.jwfp.engine.state.CompiledFilter;
 import io.jwfp.engine.state.EngineState;
+import io.jwfp.engine.state.FilterHits;
 import io.jwfp.engine.value.FwpsIncomingValues;
 import java.util.UUID;
 
@@ -21,7 +23,8 @@ import java.util.UUID;
  *
  * <p>Thread safety: {@link #classify} may run on any number of threads at once, each with its own
  * {@link FwpsIncomingValues}, metadata and {@link ClassifyResult}; it reads the snapshot reference once and never
- * locks or allocates (callouts and net-event sinks excepted).
+ * locks or allocates (callouts and net-event sinks excepted). Every classification counts its filters' hits
+ * ({@link FilterHits}: the deciding filter and the filters arbitration reached).
  */
 public final class FilterEngine {
     private volatile EngineState state = EngineState.EMPTY;
@@ -140,6 +143,7 @@ public final class FilterEngine {
         out.context().bindKernel(kernel);
         out.context().bindCallouts(callouts);
         Arbiter.arbitrate(s.layer(layer), callouts, flowContexts, in, meta, layerData, out, trace, belowSublayerWeight);
+        Arbiter.countHits(out);
         NetEventSink sink = netEventSink;
         if (sink != null) {
             if (out.action() == ActionType.FWP_ACTION_BLOCK) {
@@ -148,6 +152,36 @@ public final class FilterEngine {
                 sink.classified(in, meta, layerData, out);
             }
         }
+    }
+
+    /**
+     * Classifies for an explanation ({@code jwfp explain}), leaving no trace in the engine: no hit is counted and no net
+     * event reported. Callouts are looked up in {@code calloutTable} (the engine's own, or a copy from
+     * {@link CalloutTable#mapped} whose callouts explain may run) and see {@code kernel} (null: none) as their runtime.
+     * Thread-safe like {@link #classify}.
+     */
+    public void explain(FwpsIncomingValues in, FwpsIncomingMetadataValues meta, Object layerData, ClassifyResult out,
+                        ClassifyTrace trace, CalloutTable calloutTable, FwpsKernel kernel) {
+        out.context().bindKernel(kernel);
+        out.context().bindCallouts(calloutTable);
+        Arbiter.arbitrate(state.layer(in.layer()), calloutTable, flowContexts, in, meta, layerData, out, trace,
+                ALL_SUBLAYERS);
+    }
+
+    /**
+     * A filter's hit counters read now (see {@link FilterHits} for what decided and matched count), or null when no
+     * enforced filter has the id (unknown, deleted or disabled).
+     */
+    public FilterHits.Counts hits(long filterId) {
+        CompiledFilter f = state.filter(filterId);
+        return f == null ? null : f.hits().counts();
+    }
+
+    /** Every enforced filter's hit counters, by filter id, read now. */
+    public java.util.Map<Long, FilterHits.Counts> hits() {
+        java.util.Map<Long, FilterHits.Counts> m = new java.util.HashMap<>();
+        for (CompiledFilter f : state.filters()) m.put(f.filterId(), f.hits().counts());
+        return m;
     }
 
     private static boolean isFirewallDiscard(FwpsIncomingMetadataValues meta) {

@@ -69,7 +69,8 @@ public final class ReferenceCallouts {
                 if (!config.isEmpty()) {
                     throw new IllegalArgumentException("callout '" + id + "' takes no config (got " + config.keySet() + ")");
                 }
-                return new FwpsCallout(calloutKey, fn);
+                // Pure functions of the classify-out: jwfp explain may run them against jwfpd's live engine.
+                return new FwpsCallout(calloutKey, FwpsCallout.JWFP_CALLOUT_FLAG_NO_SIDE_EFFECTS, fn, null, null, null);
             }
         };
     }

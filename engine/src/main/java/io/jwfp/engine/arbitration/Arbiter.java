@@ -67,7 +67,9 @@ public final class Arbiter {
         for (int s = 0, ns = ls.sublayerCount(); s < ns; s++) {
             SublayerState sl = ls.sublayer(s);
             if (sl.sublayer().weight() >= belowSublayerWeight) continue;
-            if (!write && !sl.hasCallouts() && trace == null) continue;
+            // Only a trace visits a sublayer that cannot change a hard decision; such visits are not hits.
+            boolean counted = write || sl.hasCallouts();
+            if (!counted && trace == null) continue;
             if (trace != null) trace.sublayerStart(sl, state, write);
 
             ActionType result = FWP_ACTION_NONE;
@@ -116,6 +118,7 @@ public final class Arbiter {
                 }
                 CompiledFilter f = sl.filter(rank);
                 if (!f.conditions().matches(in)) continue;
+                if (counted) reached(out, f);
                 ActionType at = f.actionType();
                 if (at == FWP_ACTION_PERMIT) {
                     result = FWP_ACTION_PERMIT;
@@ -217,6 +220,42 @@ public final class Arbiter {
             out.action = state;
             out.hard = !write;
         }
+    }
+
+    /** Notes a filter arbitration reached with matching conditions, for {@link #countHits}. */
+    private static void reached(ClassifyResult out, CompiledFilter f) {
+        int n = out.reachedCount;
+        if (n < ClassifyResult.REACHED_CAPACITY) {
+            out.reached[n] = f;
+            out.reachedCount = n + 1;
+        } else {
+            out.reachedOverflow = true;
+            f.hits().countMatched(); // counted now; promoted below if it turns out to decide
+        }
+    }
+
+    /**
+     * Counts the classification {@code out} holds in its filters' {@link io.jwfp.engine.state.FilterHits}: the
+     * deciding filter as decided, every other filter arbitration reached with matching conditions as matched. Called
+     * once per classification by the engine (not for an explain); allocation-free.
+     */
+    public static void countHits(ClassifyResult out) {
+        CompiledFilter d = out.decidingFilter;
+        boolean found = false;
+        CompiledFilter[] r = out.reached;
+        for (int i = 0, n = out.reachedCount; i < n; i++) {
+            CompiledFilter f = r[i];
+            r[i] = null;
+            if (f == d) {
+                f.hits().countDecided();
+                found = true;
+            } else {
+                f.hits().countMatched();
+            }
+        }
+        out.reachedCount = 0;
+        if (d != null && !found && out.reachedOverflow) d.hits().promote();
+        out.reachedOverflow = false;
     }
 
     /** Coercion of a callout's return by the filter's action type (wfp-semantics §1.5). */

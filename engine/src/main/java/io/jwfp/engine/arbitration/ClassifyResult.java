@@ -24,6 +24,15 @@ public final class ClassifyResult {
     final int[][] candidateLists = new int[FilterIndex.MAX_LEVELS + 1][];
     final int[] candidatePos = new int[FilterIndex.MAX_LEVELS + 1];
     ClassifyContext context;
+    /**
+     * Scratch for hit counting: the filters arbitration reached whose conditions matched, in order, so the engine can
+     * count them once the deciding filter is known. Beyond its capacity (more callouts answering CONTINUE than any real
+     * policy has) filters are counted at once ({@link #reachedOverflow}).
+     */
+    final CompiledFilter[] reached = new CompiledFilter[REACHED_CAPACITY];
+    int reachedCount;
+    boolean reachedOverflow;
+    static final int REACHED_CAPACITY = 32;
 
     public ClassifyResult() {
         this(new ClassifyContext());
@@ -42,6 +51,9 @@ public final class ClassifyResult {
         absorb = false;
         calloutsInvoked = 0;
         classifyOutFlags = 0;
+        for (int i = 0; i < reachedCount; i++) reached[i] = null; // no stale filter kept alive
+        reachedCount = 0;
+        reachedOverflow = false;
     }
 
     /** FWP_ACTION_PERMIT or FWP_ACTION_BLOCK. */

@@ -58,6 +58,22 @@ public final class CalloutTable {
         return id == null ? null : byId(id);
     }
 
+    /**
+     * A copy of this table with every registration passed through {@code map} (null: left unregistered), keeping the
+     * run-time ids, so filters compiled against this table find the mapped callouts. For {@code jwfp explain}, which
+     * must not run callouts that have side effects; the copy is not kept in sync with later registrations.
+     */
+    public synchronized CalloutTable mapped(java.util.function.UnaryOperator<FwpsCallout> map) {
+        CalloutTable t = new CalloutTable();
+        t.ids.putAll(ids);
+        t.nextId = nextId;
+        FwpsCallout[] cur = registered;
+        FwpsCallout[] next = new FwpsCallout[cur.length];
+        for (int i = 0; i < cur.length; i++) if (cur[i] != null) next[i] = map.apply(cur[i]);
+        t.registered = next;
+        return t;
+    }
+
     /** True if a callout with this key is registered. */
     public boolean isRegistered(UUID key) {
         return byKey(key) != null;

@@ -23,6 +23,12 @@ public record FwpsCallout(UUID calloutKey, int flags, ClassifyFn classifyFn, Not
     /** The callout may join streams that started before its filter was added. */
     public static final int FWP_CALLOUT_FLAG_ALLOW_MID_STREAM_INSPECTION = 0x00000008;
     public static final int FWP_CALLOUT_FLAG_ALLOW_RECLASSIFY = 0x00000010;
+    /**
+     * jwfp's own flag (no Windows counterpart; a high bit Windows does not use): the classifyFn only reads its
+     * arguments and writes the classify-out: no kernel calls, no state of its own. {@code jwfp explain} runs such
+     * callouts against jwfpd's live engine; others it does not run there (see docs/decisions.md, E2).
+     */
+    public static final int JWFP_CALLOUT_FLAG_NO_SIDE_EFFECTS = 0x40000000;
 
     public FwpsCallout {
         Objects.requireNonNull(calloutKey, "calloutKey");

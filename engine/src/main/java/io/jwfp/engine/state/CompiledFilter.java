@@ -20,8 +20,16 @@ public final class CompiledFilter implements FwpsFilter {
     final boolean clearActionRight;
     final boolean permitIfUnregistered;
     final long filterId;
+    private final FilterHits hits;
 
     public CompiledFilter(FwpmFilter definition, ConditionSet conditions, int subLayerWeight, int calloutId) {
+        this(definition, conditions, subLayerWeight, calloutId, new FilterHits());
+    }
+
+    /** A compiled filter that keeps counting on {@code hits} (a previous compiled form's, across a rebuild). */
+    public CompiledFilter(FwpmFilter definition, ConditionSet conditions, int subLayerWeight, int calloutId,
+                          FilterHits hits) {
+        this.hits = java.util.Objects.requireNonNull(hits, "hits");
         this.definition = definition;
         this.conditions = conditions;
         this.subLayerWeight = subLayerWeight;
@@ -96,6 +104,11 @@ public final class CompiledFilter implements FwpsFilter {
     /** The compiled conditions. */
     public ConditionSet conditions() {
         return conditions;
+    }
+
+    /** The filter's hit counters (shared with its earlier and later compiled forms). */
+    public FilterHits hits() {
+        return hits;
     }
 
     /** The display name, or the key when the filter has no name. */

@@ -47,6 +47,11 @@ public final class EngineState {
         return byId.get(filterId);
     }
 
+    /** Every enforced filter (in no particular order). */
+    public java.util.Collection<CompiledFilter> filters() {
+        return byId.values();
+    }
+
     /** A number that grows with each published snapshot. */
     public long generation() {
         return generation;
@@ -84,7 +89,9 @@ public final class EngineState {
                 cf = old;
             } else {
                 int cid = f.action().type().isCallout() ? calloutId.applyAsInt(f.action().calloutKey()) : 0;
-                cf = new CompiledFilter(f, ConditionCompiler.compile(f.layerKey(), f.filterCondition()), s.weight(), cid);
+                // The same filter id is the same filter: its counts go on (hit counters survive rebuilds).
+                FilterHits hits = old != null ? old.hits() : new FilterHits();
+                cf = new CompiledFilter(f, ConditionCompiler.compile(f.layerKey(), f.filterCondition()), s.weight(), cid, hits);
             }
             byId.put(f.filterId(), cf);
             grouped.computeIfAbsent(f.layerKey(), k -> new HashMap<>()).computeIfAbsent(sk, k -> new ArrayList<>()).add(cf);

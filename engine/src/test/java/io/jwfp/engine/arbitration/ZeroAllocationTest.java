@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * Classification allocates nothing: 10,000 classifications at a layer with about 1,000 filters (prefixes, port
  * ranges, protocols, app ids, flags, a user-id security descriptor, NOT_EQUAL; static and callout actions in three
  * sublayers, a reading callout, a flow-conditional callout with a flow context) leave the thread's allocated-bytes
- * counter where it was.
+ * counter where it was. Per-filter hit counting is part of every classification measured.
  */
 class ZeroAllocationTest {
     static final Layer LAYER = Layer.FWPM_LAYER_ALE_AUTH_CONNECT_V4;
@@ -141,6 +141,9 @@ class ZeroAllocationTest {
         assertThat(verdicts[1]).as("permitted by a filter").isPositive();
         assertThat(verdicts[2]).as("layer default").isPositive();
         assertThat(checksum).isNotZero();
+        // Hit counting is part of what was measured: every decided classification was counted.
+        long decided = engine.hits().values().stream().mapToLong(io.jwfp.engine.state.FilterHits.Counts::decided).sum();
+        assertThat(decided).isEqualTo(verdicts[0] + verdicts[1]);
     }
 
     private static void run(FilterEngine engine, List<FwpsIncomingValues> packets, List<FwpsIncomingMetadataValues> metas,

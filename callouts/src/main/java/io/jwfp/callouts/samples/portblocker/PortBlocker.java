@@ -80,7 +80,9 @@ public final class PortBlocker {
 
     /** The run-time callout for {@code calloutKey}. */
     FwpsCallout callout(UUID calloutKey) {
-        return new FwpsCallout(calloutKey, 0, this::classify, null, null, this::control);
+        // classify only reads the rules and writes the classify-out: jwfp explain may run it on jwfpd's live engine.
+        return new FwpsCallout(calloutKey, FwpsCallout.JWFP_CALLOUT_FLAG_NO_SIDE_EFFECTS, this::classify, null, null,
+                this::control);
     }
 
     /** The rules, in the order they were added. */
