@@ -20,7 +20,6 @@ import io.jwfp.engine.value.FwpsIncomingValues;
 import io.jwfp.engine.value.Values;
 import io.jwfp.policy.Policy;
 import io.jwfp.policy.PolicyApplier;
-import io.jwfp.policy.PolicyParser;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,31 +28,85 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code jwfp explain}: classify one set of incoming values against a policy and show how WFP's arbitration reached
- * its decision, sublayer by sublayer.
+ * {@code jwfp explain}: show how WFP's arbitration decides, either for one set of incoming values at one layer
+ * ({@code --layer}, against a policy file), or for a whole flow ({@code --flow}, {@code --packet}) through every layer
+ * it crosses, against a policy file or jwfpd's live policy ({@link FlowExplain}).
  */
 @Command(name = "explain", description = {
-        "Classify one set of incoming values at a layer against a policy and explain the decision:",
-        "the final action, the deciding filter, hard or soft, any veto, and every sublayer in evaluation order.",
-        "Fields not given are FWP_EMPTY. Exit code 0 on success, 2 on bad input."})
+        "Explain WFP's decision, sublayer by sublayer: the final action, the deciding filter, hard or soft, any veto.",
+        "",
+        "One layer:  jwfp explain --policy FILE --layer LAYER [--field NAME=VALUE...]",
+        "  Classifies one set of incoming values; fields not given are FWP_EMPTY.",
+        "A flow:     jwfp explain --flow \"tcp 10.0.0.1:51000 -> 10.0.0.2:443\" [--direction out|in | --local PREFIX]",
+        "            [--app PATH] [--policy FILE]",
+        "  Runs the flow through every layer it crosses on the local host, in Windows' order (the simulator's: bind,",
+        "  connect or listen/accept, transport and IP packet layers both ways, FLOW_ESTABLISHED), with the arbitration",
+        "  at each, and names the first layer that blocks; later layers are not reached.",
+        "  Without --policy, the flow is explained against jwfpd's live policy (no hit counted, no event reported).",
+        "  --packet CAPTURE#N explains the flow of a capture's N-th packet instead.",
+        "",
+        "Examples:",
+        "  jwfp explain --policy examples/policies/block-outbound.yaml --layer OUTBOUND_IPPACKET_V4 --field IP_REMOTE_ADDRESS=8.8.8.8",
+        "  jwfp explain --flow \"tcp 192.168.1.20:51000 -> 192.168.1.10:3389\" --direction in --policy firewall.yaml",
+        "  jwfp explain --flow \"tcp 10.0.0.1:51000 -> 93.184.216.34:443\" --app /usr/bin/curl --json",
+        "",
+        "Exit code 0 on success (whatever the decision), 1 when jwfpd fails, 2 on bad input."},
+        sortOptions = false)
 final class ExplainCommand implements Runnable {
-    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The policy file (YAML).")
+    @Option(names = "--policy", paramLabel = "FILE", description = "The policy file (YAML). Required with --layer; for a flow, default: jwfpd's live policy.")
     Path policy;
 
-    @Option(names = "--layer", required = true, paramLabel = "LAYER", description = "The layer, e.g. FWPM_LAYER_ALE_AUTH_CONNECT_V4 (prefix optional).")
+    @Option(names = "--layer", paramLabel = "LAYER", description = "One layer, e.g. FWPM_LAYER_ALE_AUTH_CONNECT_V4 (prefix optional).")
     String layer;
 
-    @Option(names = "--field", paramLabel = "NAME=VALUE", description = "An incoming value, e.g. IP_REMOTE_PORT=443 (repeatable).")
+    @Option(names = "--field", paramLabel = "NAME=VALUE", description = "With --layer: an incoming value, e.g. IP_REMOTE_PORT=443 (repeatable).")
     List<String> fields = new ArrayList<>();
+
+    @Option(names = "--flow", paramLabel = "FLOW", description = {"A flow as its first packet shows it: \"tcp 10.0.0.1:51000 -> 10.0.0.2:443\",",
+            "\"udp [fd00::1]:5353 -> [fd00::2]:53\", \"icmp 10.0.0.1 -> 10.0.0.2 [type 8 [code 0]]\"."})
+    String flow;
+
+    @Option(names = "--packet", paramLabel = "CAPTURE#N", description = "The flow of the N-th packet (1-based) of a pcap or pcapng file.")
+    String packet;
+
+    @Option(names = "--direction", paramLabel = "out|in", description = {"out: the local host opens the flow (its source is local; default);",
+            "in: the local host accepts it (its destination is local)."})
+    String direction;
+
+    @Option(names = "--local", paramLabel = "PREFIX[,PREFIX...]", split = ",",
+            description = "The local host's addresses (e.g. 10.0.0.0/8,fd00::/64): the end inside them is local; instead of --direction.")
+    List<String> local = new ArrayList<>();
+
+    @Option(names = "--app", paramLabel = "PATH", description = {"The application, for ALE_APP_ID: a Linux path (/usr/bin/curl) or a Windows",
+            "NT device path (\\device\\harddiskvolume3\\program files\\app\\app.exe, compared lower-cased)."})
+    String app;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
+
+    @picocli.CommandLine.Mixin
+    Remote remote;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
+        int modes = (layer != null ? 1 : 0) + (flow != null ? 1 : 0) + (packet != null ? 1 : 0);
+        if (modes != 1) throw new Jwfp.UserException("give one of --layer LAYER, --flow FLOW or --packet CAPTURE#N (see 'jwfp explain --help')");
+        if (layer == null) {
+            if (!fields.isEmpty()) throw new Jwfp.UserException("--field goes with --layer; a flow's fields come from --flow");
+            new FlowExplain(this).run();
+            return;
+        }
+        if (policy == null) throw new Jwfp.UserException("--layer needs --policy FILE");
+        if (flow != null || app != null || direction != null || !local.isEmpty()) {
+            throw new Jwfp.UserException("--direction, --local and --app go with --flow or --packet");
+        }
+        explainLayer();
+    }
+
+    private void explainLayer() {
         Layer l = Layer.byName(layer);
         if (l == null) throw new Jwfp.UserException("unknown layer '" + layer + "' (run `jwfp layers` for the list)");
         FwpsIncomingValues in = new FwpsIncomingValues(l);
@@ -74,7 +127,7 @@ final class ExplainCommand implements Runnable {
                 throw new Jwfp.UserException("--field " + f + ": " + e.getMessage());
             }
         }
-        Policy p = PolicyParser.parse(policy);
+        Policy p = PolicySource.load(policy);
         try (BaseFilteringEngine bfe = BaseFilteringEngine.inMemory();
              FwpmEngine engine = bfe.openSession(FwpmSession.named("jwfp explain"))) {
             PolicyApplier.apply(p, engine, PolicyApplier.Mode.ADD);

@@ -133,7 +133,10 @@ final class FilterCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List filters, optionally of one layer, sublayer or provider.")
+    @Command(name = "list", description = {"List filters, optionally of one layer, sublayer or provider, with their hit counters:",
+            "DECIDED counts the classifications a filter decided, MATCHED those in which arbitration reached it with",
+            "matching conditions (decided included); both since jwfpd started. jwfp explain counts nothing.",
+            "Example: jwfp filter list --layer ALE_AUTH_RECV_ACCEPT_V4"})
     static final class ListFilters implements Runnable {
         @Mixin
         Remote remote;
@@ -169,7 +172,8 @@ final class FilterCommand implements Runnable {
                     out.println(filters.toPrettyString());
                     return;
                 }
-                out.printf("%-6s %-24s %-40s %-30s %-18s %s%n", "ID", "NAME", "LAYER", "ACTION", "WEIGHT", "CONDITIONS");
+                out.printf("%-6s %-24s %-40s %-30s %-18s %9s %9s %s%n", "ID", "NAME", "LAYER", "ACTION", "WEIGHT",
+                        "DECIDED", "MATCHED", "CONDITIONS");
                 for (JsonNode f : filters) {
                     StringBuilder conds = new StringBuilder();
                     for (JsonNode cn : f.path("filterCondition")) {
@@ -178,9 +182,12 @@ final class FilterCommand implements Runnable {
                                 .append(cn.path("matchType").asText().replace("FWP_MATCH_", "")).append(' ')
                                 .append(value(cn.path("conditionValue")));
                     }
-                    out.printf("%-6d %-24s %-40s %-30s 0x%016x %s%n", f.path("filterId").asLong(), f.path("name").asText(),
+                    JsonNode hits = f.path("hits");
+                    out.printf("%-6d %-24s %-40s %-30s 0x%016x %9s %9s %s%n", f.path("filterId").asLong(), f.path("name").asText(),
                             f.path("layerKey").asText(), f.path("action").path("type").asText(),
-                            Long.parseUnsignedLong(f.path("effectiveWeight").asText("0")), conds);
+                            Long.parseUnsignedLong(f.path("effectiveWeight").asText("0")),
+                            hits.isMissingNode() ? "-" : hits.path("decided").asText(),
+                            hits.isMissingNode() ? "-" : hits.path("matched").asText(), conds);
                 }
             });
         }

@@ -15,6 +15,7 @@ import io.jwfp.bfe.FwpmSession;
 import io.jwfp.bfe.netevent.NetEvent;
 import io.jwfp.bfe.netevent.NetEventEnumTemplate;
 import io.jwfp.bfe.persist.ObjectJson;
+import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.FwpError;
 import io.jwfp.engine.FwpException;
 import io.jwfp.engine.layer.Layer;
@@ -23,10 +24,15 @@ import io.jwfp.engine.model.FwpmDisplayData;
 import io.jwfp.engine.model.FwpmFilter;
 import io.jwfp.engine.model.FwpmProvider;
 import io.jwfp.engine.model.FwpmSubLayer;
+import io.jwfp.engine.state.FilterHits;
 import io.jwfp.policy.Policy;
 import io.jwfp.policy.PolicyApplier;
 import io.jwfp.policy.PolicyException;
 import io.jwfp.policy.PolicyParser;
+import io.jwfp.shim.sim.explain.ExplanationJson;
+import io.jwfp.shim.sim.explain.FlowExplainer;
+import io.jwfp.shim.sim.explain.FlowExplanation;
+import io.jwfp.shim.sim.explain.FlowSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -88,6 +94,7 @@ final class Session implements AutoCloseable {
                 }
                 case "events" -> events(req, out, stream, awaitClose);
                 case "callout.control" -> calloutControl(req, out);
+                case "explain.flow" -> explainFlow(req, out);
                 default -> throw new Protocol.BadRequest("unknown op '" + op + "'");
             }
             return out;
@@ -173,7 +180,31 @@ final class Session implements AutoCloseable {
                 sub == null ? null : sublayerKey(sub), FwpmFilterEnumTemplate.FWP_FILTER_ENUM_OVERLAPPING,
                 FwpmFilterEnumTemplate.ALL.flags(), List.of(), 0xFFFFFFFF, null);
         ArrayNode a = out.putArray("filters");
-        for (FwpmFilter f : engine().filterEnum(t)) a.add(ObjectJson.filter(f));
+        for (FwpmFilter f : engine().filterEnum(t)) {
+            ObjectNode fj = ObjectJson.filter(f);
+            // Hit counters of the enforced filter (none for a disabled one); see io.jwfp.engine.state.FilterHits.
+            FilterHits.Counts h = bfe.filterEngine().hits(f.filterId());
+            if (h != null) fj.putObject("hits").put("decided", h.decided()).put("matched", h.matched());
+            a.add(fj);
+        }
+    }
+
+    /**
+     * Explains a flow against the live engine: {@code flow} (FlowSpec text), {@code direction} ("outbound" or
+     * "inbound"), optional {@code app}. Classifies with FilterEngine.explain (no hit counted, no net event) and runs
+     * only callouts declared free of side effects; answers {@code explanation} (ExplanationJson's shape).
+     */
+    private void explainFlow(JsonNode req, ObjectNode out) {
+        engine(); // the caller's session, as for every other request
+        FlowSpec flow = FlowSpec.parse(text(req, "flow"));
+        String dir = text(req, "direction");
+        if (!dir.equals("outbound") && !dir.equals("inbound")) {
+            throw new Protocol.BadRequest("direction: expected outbound or inbound, not '" + dir + "'");
+        }
+        FilterEngine fe = bfe.filterEngine();
+        FlowExplanation e = FlowExplainer.explain(fe, FlowExplainer.sideEffectFree(fe.callouts()), flow,
+                dir.equals("outbound"), optText(req, "app"));
+        out.set("explanation", ExplanationJson.toJson(e));
     }
 
     private void sublayerAdd(JsonNode req, ObjectNode out) {
