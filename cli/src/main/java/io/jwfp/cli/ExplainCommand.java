@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * ({@code --layer}, against a policy file), or for a whole flow ({@code --flow}, {@code --packet}) through every layer
  * it crosses, against a policy file or jwfpd's live policy ({@link FlowExplain}).
  */
-@Command(name = "explain", description = {
+@Command(name = "explain", mixinStandardHelpOptions = true, description = {
         "Explain WFP's decision, sublayer by sublayer: the final action, the deciding filter, hard or soft, any veto.",
         "",
         "One layer:  jwfp explain --policy FILE --layer LAYER [--field NAME=VALUE...]",

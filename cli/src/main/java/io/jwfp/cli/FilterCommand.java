@@ -133,7 +133,7 @@ final class FilterCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = {"List filters, optionally of one layer, sublayer or provider, with their hit counters:",
+    @Command(name = "list", mixinStandardHelpOptions = true, description = {"List filters, optionally of one layer, sublayer or provider, with their hit counters:",
             "DECIDED counts the classifications a filter decided, MATCHED those in which arbitration reached it with",
             "matching conditions (decided included); both since jwfpd started. jwfp explain counts nothing.",
             "Example: jwfp filter list --layer ALE_AUTH_RECV_ACCEPT_V4"})

@@ -221,6 +221,100 @@ class ManagementTest {
         assertThat(jwfp("callout", "list").out()).contains("blocker").contains("registered").contains("NOT REGISTERED");
     }
 
+    static final String FIREFOX = "\\device\\harddiskvolume3\\program files\\mozilla firefox\\firefox.exe";
+
+    /** One classification on the live engine (counted, as jwfpd's shim would make it). */
+    ClassifyResult classify(Layer l, int protocol, int localPort, int remotePort, String app) {
+        FwpsIncomingValues in = new FwpsIncomingValues(l).fillUint8(Conditions.FWPM_CONDITION_IP_PROTOCOL, protocol);
+        if (localPort >= 0) in.fillUint16(Conditions.FWPM_CONDITION_IP_LOCAL_PORT, localPort);
+        if (remotePort >= 0) in.fillUint16(Conditions.FWPM_CONDITION_IP_REMOTE_PORT, remotePort);
+        if (app != null) in.fillByteBlob(Conditions.FWPM_CONDITION_ALE_APP_ID, io.jwfp.engine.value.AppIds.encode(app));
+        ClassifyResult r = new ClassifyResult();
+        bfe.filterEngine().classify(in, new FwpsIncomingMetadataValues(), null, r);
+        return r;
+    }
+
+    JsonNode hits(String name) throws Exception {
+        for (JsonNode f : new ObjectMapper().readTree(jwfp("filter", "list", "--json").out())) {
+            if (f.path("name").asText().equals(name)) return f.path("hits");
+        }
+        throw new AssertionError("no filter " + name);
+    }
+
+    @Test
+    void explainRunsOnTheLivePolicyWithoutCountingAndFilterListShowsHits() throws Exception {
+        Path policy = Path.of("..", "examples", "policies", "windows-like.yaml");
+        assertThat(jwfp("apply", policy.toString()).rc()).isZero();
+        String[] flow = {"--flow", "tcp 192.168.1.20:51000 -> 192.168.1.10:3389", "--direction", "in"};
+        Run live = jwfp(concat(new String[] {"explain"}, flow));
+        assertThat(live.rc()).as(live.err()).isZero();
+        assertThat(live.out()).contains("against jwfpd's live policy (" + socket + ")")
+                .contains("by filter 1 'Block Remote Desktop (TCP-In)'");
+        // The same explanation as against the file, line for line after the 'against' line.
+        StringWriter out = new StringWriter();
+        Jwfp.run(concat(new String[] {"explain", "--policy", policy.toString()}, flow), new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertThat(live.out().lines().skip(2).toList()).isEqualTo(out.toString().lines().skip(2).toList());
+        JsonNode j = new ObjectMapper().readTree(jwfp(concat(new String[] {"explain", "--json"}, flow)).out());
+        assertThat(j.path("blockingLayer").asInt()).isEqualTo(5);
+        assertThat(j.path("layers").get(5).path("filterName").asText()).isEqualTo("Block Remote Desktop (TCP-In)");
+
+        // explain counted nothing; classifications do.
+        assertThat(hits("Block Remote Desktop (TCP-In)").toString()).isEqualTo("{\"decided\":0,\"matched\":0}");
+        Layer accept = Layer.FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4;
+        assertThat(classify(accept, 6, 3389, 51000, null).isBlock()).isTrue();
+        assertThat(classify(accept, 6, 3389, 51001, null).isBlock()).isTrue();
+        assertThat(classify(accept, 6, 8080, 51002, null).isBlock()).isTrue();
+        assertThat(hits("Block Remote Desktop (TCP-In)").toString()).isEqualTo("{\"decided\":2,\"matched\":2}");
+        assertThat(hits("Default inbound (block)").toString()).isEqualTo("{\"decided\":1,\"matched\":1}");
+        // Outbound by Firefox: the soft block above matched, the Firefox permit decided.
+        assertThat(classify(Layer.FWPM_LAYER_ALE_AUTH_CONNECT_V4, 6, 51000, 443, FIREFOX).isBlock()).isFalse();
+        assertThat(hits("acme-av web scan (soft block)").toString()).isEqualTo("{\"decided\":0,\"matched\":1}");
+        assertThat(hits("Firefox (TCP-Out)").toString()).isEqualTo("{\"decided\":1,\"matched\":1}");
+        Run list = jwfp("filter", "list", "--layer", "ALE_AUTH_RECV_ACCEPT_V4");
+        assertThat(list.out().lines().findFirst().orElseThrow()).contains("DECIDED").contains("MATCHED");
+        assertThat(list.out()).containsPattern("Block Remote Desktop \\(TCP-In\\).* +2 +2 ");
+        jwfp(concat(new String[] {"explain"}, flow));
+        assertThat(hits("Block Remote Desktop (TCP-In)").toString()).isEqualTo("{\"decided\":2,\"matched\":2}");
+    }
+
+    @Test
+    void explainDoesNotRunLiveCalloutsThatMayHaveSideEffects() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.UUID key = java.util.UUID.randomUUID();
+        bfe.filterEngine().calloutRegister(new io.jwfp.engine.callout.FwpsCallout(key, 0, (in, m, d, ctx, f, fl, out) -> {
+            calls.incrementAndGet();
+            out.actionType = io.jwfp.engine.model.ActionType.FWP_ACTION_PERMIT;
+        }, null, null, null));
+        try (var e = bfe.openSession(io.jwfp.bfe.FwpmSession.named("setup"))) {
+            e.calloutAdd(new io.jwfp.engine.model.FwpmCallout(key, "counting", Layer.FWPM_LAYER_ALE_AUTH_CONNECT_V4));
+            e.filterAdd(io.jwfp.engine.model.FwpmFilter.builder().name("via counting").layer(Layer.FWPM_LAYER_ALE_AUTH_CONNECT_V4)
+                    .calloutAction(io.jwfp.engine.model.ActionType.FWP_ACTION_CALLOUT_TERMINATING, key).build());
+        }
+        Run r = jwfp("explain", "--flow", "tcp 10.0.0.1:51000 -> 10.0.0.2:443");
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(calls).hasValue(0);
+        assertThat(r.out()).contains("callout not run by explain (not declared free of side effects), taken as unregistered: acts as BLOCK")
+                .contains("by filter 1 'via counting'");
+        // A bad request to the op is refused in one line.
+        try (ManagementClient c = ManagementClient.connect(socket)) {
+            var req = c.request("explain.flow");
+            req.put("flow", "tcp nowhere").put("direction", "outbound");
+            JsonNode a = c.call(req);
+            assertThat(a.path("ok").asBoolean()).isFalse();
+            assertThat(a.path("error").asText()).isEqualTo("BAD_REQUEST");
+            assertThat(a.path("message").asText()).contains("expected PROTOCOL SOURCE -> DESTINATION");
+            req = c.request("explain.flow");
+            req.put("flow", "tcp 10.0.0.1:1 -> 10.0.0.2:2").put("direction", "sideways");
+            assertThat(c.call(req).path("message").asText()).contains("direction");
+        }
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void noDaemonIsReportedClearly() {
         server.close();
