@@ -172,8 +172,10 @@ final class FilterCommand implements Runnable {
                     out.println(filters.toPrettyString());
                     return;
                 }
-                out.printf("%-6s %-24s %-40s %-30s %-18s %9s %9s %s%n", "ID", "NAME", "LAYER", "ACTION", "WEIGHT",
-                        "DECIDED", "MATCHED", "CONDITIONS");
+                int nameWidth = 24; // as wide as the longest name, so the columns stay aligned
+                for (JsonNode f : filters) nameWidth = Math.max(nameWidth, f.path("name").asText().length());
+                String row = "%-6s %-" + nameWidth + "s %-40s %-30s %-18s %9s %9s %s%n";
+                out.printf(row, "ID", "NAME", "LAYER", "ACTION", "WEIGHT", "DECIDED", "MATCHED", "CONDITIONS");
                 for (JsonNode f : filters) {
                     StringBuilder conds = new StringBuilder();
                     for (JsonNode cn : f.path("filterCondition")) {
@@ -183,9 +185,9 @@ final class FilterCommand implements Runnable {
                                 .append(value(cn.path("conditionValue")));
                     }
                     JsonNode hits = f.path("hits");
-                    out.printf("%-6d %-24s %-40s %-30s 0x%016x %9s %9s %s%n", f.path("filterId").asLong(), f.path("name").asText(),
+                    out.printf(row, f.path("filterId").asText(), f.path("name").asText(),
                             f.path("layerKey").asText(), f.path("action").path("type").asText(),
-                            Long.parseUnsignedLong(f.path("effectiveWeight").asText("0")),
+                            String.format("0x%016x", Long.parseUnsignedLong(f.path("effectiveWeight").asText("0"))),
                             hits.isMissingNode() ? "-" : hits.path("decided").asText(),
                             hits.isMissingNode() ? "-" : hits.path("matched").asText(), conds);
                 }

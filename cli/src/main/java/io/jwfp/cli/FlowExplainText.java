@@ -46,9 +46,9 @@ final class FlowExplainText {
                     s.filterId() == 0 ? ", layer default" : " by " + s.filterId() + " " + quote(s.filterName())
                             + ", " + (s.hard() ? "hard" : "soft") + (s.veto() ? ", veto" : ""));
             for (FlowExplanation.SublayerStep sl : s.sublayers()) {
-                out.printf("    sublayer %s (weight 0x%04x)%s: %s, %s%n", quote(sl.name()), sl.weight(),
-                        sl.writeRight() ? "" : " [no write right]",
-                        sl.result().equals("FWP_ACTION_NONE") ? "no decision" : sl.result(), sl.effect());
+                boolean none = sl.result().equals("FWP_ACTION_NONE"); // its effect then says "no decision"
+                out.printf("    sublayer %s (weight 0x%04x)%s: %s%n", quote(sl.name()), sl.weight(),
+                        sl.writeRight() ? "" : " [no write right]", none ? sl.effect() : sl.result() + ", " + sl.effect());
                 if (sl.filters().isEmpty()) out.println("      no filter matched");
                 for (FlowExplanation.FilterStep f : sl.filters()) {
                     out.printf("      filter %d %s  weight 0x%016x  %s -> %s  (%s)%s%n", f.id(), quote(f.name()),
