@@ -155,20 +155,8 @@ class ExplainFlowTest {
     }
 
     static byte[] ipv4Tcp(String src, String dst, int sp, int dp, int flags) {
-        byte[] p = new byte[40];
-        p[0] = 0x45;
-        p[3] = 40;
-        p[8] = 64;
-        p[9] = 6;
-        System.arraycopy(java.net.InetAddress.ofLiteral(src).getAddress(), 0, p, 12, 4);
-        System.arraycopy(java.net.InetAddress.ofLiteral(dst).getAddress(), 0, p, 16, 4);
-        p[20] = (byte) (sp >> 8);
-        p[21] = (byte) sp;
-        p[22] = (byte) (dp >> 8);
-        p[23] = (byte) dp;
-        p[32] = 0x50;
-        p[33] = (byte) flags;
-        return p;
+        return io.jwfp.packet.repr.Packets.tcp(java.net.InetAddress.ofLiteral(src), java.net.InetAddress.ofLiteral(dst),
+                sp, dp, 1, 0, flags, 65535, List.of(), new byte[0]);
     }
 
     @Test

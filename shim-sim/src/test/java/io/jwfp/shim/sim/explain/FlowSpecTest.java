@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jwfp.packet.IpProtocol;
+import io.jwfp.packet.TcpView;
+import io.jwfp.packet.repr.Packets;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FlowSpecTest {
@@ -39,42 +43,24 @@ class FlowSpecTest {
         }
     }
 
-    /** An IPv4 packet: 20-byte header, then the transport header given. */
-    static byte[] ipv4(int protocol, String src, String dst, byte[] transport) {
-        byte[] p = new byte[20 + transport.length];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >> 8);
-        p[3] = (byte) p.length;
-        p[8] = 64;
-        p[9] = (byte) protocol;
-        System.arraycopy(InetAddress.ofLiteral(src).getAddress(), 0, p, 12, 4);
-        System.arraycopy(InetAddress.ofLiteral(dst).getAddress(), 0, p, 16, 4);
-        System.arraycopy(transport, 0, p, 20, transport.length);
-        return p;
-    }
-
-    static byte[] tcp(int srcPort, int dstPort, int flags) {
-        byte[] t = new byte[20];
-        t[0] = (byte) (srcPort >> 8);
-        t[1] = (byte) srcPort;
-        t[2] = (byte) (dstPort >> 8);
-        t[3] = (byte) dstPort;
-        t[12] = 0x50;
-        t[13] = (byte) flags;
-        return t;
+    static byte[] tcp(String src, String dst, int srcPort, int dstPort, int flags) {
+        return Packets.tcp(InetAddress.ofLiteral(src), InetAddress.ofLiteral(dst), srcPort, dstPort, 1, 0, flags, 65535,
+                List.of(), new byte[0]);
     }
 
     @Test
     void aPacketGivesItsFlowAsTheOpenerSeesIt() {
-        FlowSpec syn = FlowSpec.ofPacket(ipv4(6, "10.0.0.1", "10.0.0.2", tcp(51000, 443, 0x02)));
+        FlowSpec syn = FlowSpec.ofPacket(tcp("10.0.0.1", "10.0.0.2", 51000, 443, TcpView.FLAG_SYN));
         assertThat(syn.toString()).isEqualTo("tcp 10.0.0.1:51000 -> 10.0.0.2:443");
-        FlowSpec synAck = FlowSpec.ofPacket(ipv4(6, "10.0.0.2", "10.0.0.1", tcp(443, 51000, 0x12)));
+        FlowSpec synAck = FlowSpec.ofPacket(tcp("10.0.0.2", "10.0.0.1", 443, 51000, TcpView.FLAG_SYN | TcpView.FLAG_ACK));
         assertThat(synAck).isEqualTo(syn);
-        byte[] echoReply = {0, 0, 0, 0, 0, 1, 0, 1};
-        assertThat(FlowSpec.ofPacket(ipv4(1, "10.0.0.2", "10.0.0.1", echoReply)).toString())
+        byte[] echoReply = Packets.icmpv4EchoReply((Inet4Address) InetAddress.ofLiteral("10.0.0.2"),
+                (Inet4Address) InetAddress.ofLiteral("10.0.0.1"), 1, 1, new byte[0]);
+        assertThat(FlowSpec.ofPacket(echoReply).toString())
                 .isEqualTo("icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0");
         assertThatThrownBy(() -> FlowSpec.ofPacket(new byte[] {0x45, 0, 0})).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FlowSpec.ofPacket(ipv4(47, "10.0.0.1", "10.0.0.2", new byte[4])))
+        assertThatThrownBy(() -> FlowSpec.ofPacket(Packets.withIpHeader(InetAddress.ofLiteral("10.0.0.1"),
+                InetAddress.ofLiteral("10.0.0.2"), 47, new byte[4])))
                 .hasMessageContaining("IP protocol 47");
     }
 }
