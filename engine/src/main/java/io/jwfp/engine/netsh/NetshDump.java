@@ -150,12 +150,12 @@ public record NetshDump(Kind kind, String source, String timeStamp, List<Session
      * @param rawContext         {@code rawContext}, or null when the filter has a {@code providerContextKey} instead
      * @param providerContextKey the provider context, or null
      * @param filterType         {@code action/filterType}: the callout key of a callout action, else empty
-     * @param effectiveWeight    {@code effectiveWeight/uint64} (unsigned)
+     * @param effectiveWeight    {@code effectiveWeight/uint64} (unsigned), or null when the item has none
      */
     public record Filter(String filterKey, String name, String description, List<String> flags, String providerKey,
                          byte[] providerData, String layerKey, String subLayerKey, FwpValue weight,
                          List<Condition> conditions, String actionType, String filterType, Long rawContext,
-                         String providerContextKey, long filterId, long effectiveWeight) {
+                         String providerContextKey, long filterId, Long effectiveWeight) {
         public Filter {
             flags = List.copyOf(flags);
             conditions = List.copyOf(conditions);

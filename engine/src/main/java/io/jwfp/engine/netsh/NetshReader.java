@@ -220,9 +220,9 @@ public final class NetshReader {
         Element action = child(it, "action");
         if (action == null) throw new NetshFormatException(file + ": " + where + ": missing <action>");
         String raw = text(it, "rawContext");
-        long effective;
+        Long effective;
         try {
-            effective = eff == null ? 0 : Long.parseUnsignedLong(required(eff, "uint64", file, where + " effectiveWeight"));
+            effective = eff == null ? null : Long.parseUnsignedLong(required(eff, "uint64", file, where + " effectiveWeight"));
         } catch (NumberFormatException e) {
             throw new NetshFormatException(file + ": " + where + ": effectiveWeight is not a number");
         }

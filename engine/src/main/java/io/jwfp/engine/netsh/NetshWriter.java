@@ -245,10 +245,12 @@ public final class NetshWriter {
         else x.leaf("rawContext", Long.toUnsignedString(f.rawContext() == null ? 0 : f.rawContext()));
         x.leaf("reserved", null);
         x.leaf("filterId", Long.toUnsignedString(f.filterId()));
-        x.open("effectiveWeight");
-        x.leaf("type", "FWP_UINT64");
-        x.leaf("uint64", Long.toUnsignedString(f.effectiveWeight()));
-        x.close("effectiveWeight");
+        if (f.effectiveWeight() != null) {
+            x.open("effectiveWeight");
+            x.leaf("type", "FWP_UINT64");
+            x.leaf("uint64", Long.toUnsignedString(f.effectiveWeight()));
+            x.close("effectiveWeight");
+        }
         x.close("item");
     }
 

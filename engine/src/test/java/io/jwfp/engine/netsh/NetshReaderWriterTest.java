@@ -140,7 +140,7 @@ class NetshReaderWriterTest {
         assertThat(back.name()).isEqualTo(f.name());
         assertThat(back.weight()).isEqualTo(f.weight());
         assertThat(back.flags()).containsExactly("FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT");
-        assertThat(back.effectiveWeight()).isEqualTo(0x1234);
+        assertThat(back.effectiveWeight()).isEqualTo(0x1234L);
     }
 
     @Test
