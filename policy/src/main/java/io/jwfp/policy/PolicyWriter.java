@@ -5,14 +5,11 @@ import io.jwfp.engine.layer.LayerField;
 import io.jwfp.engine.model.BuiltinSublayers;
 import io.jwfp.engine.model.FilterFlags;
 import io.jwfp.engine.model.FwpmFilterCondition;
+import io.jwfp.engine.netsh.NetshWriter;
 import io.jwfp.engine.value.AppIds;
 import io.jwfp.engine.value.FwpValue;
 import io.jwfp.engine.value.Keys;
 import io.jwfp.engine.value.Values;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -169,17 +166,9 @@ public final class PolicyWriter {
 
     /** An app-id-like blob (NUL-terminated UTF-16LE text) as its text, anything else as {@code hex:...}. */
     private static String blobText(byte[] b) {
-        String text = null;
-        if (b.length >= 4 && (b.length & 1) == 0 && b[b.length - 1] == 0 && b[b.length - 2] == 0) {
-            try {
-                text = StandardCharsets.UTF_16LE.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, 0, b.length - 2)).toString();
-            } catch (CharacterCodingException e) {
-                text = null;
-            }
-        }
+        String text = NetshWriter.utf16(b); // NUL-terminated UTF-16LE without control characters, else null
         if (text != null && !text.isEmpty() && text.equals(text.strip()) && !text.startsWith("hex:")
-                && !text.equalsIgnoreCase("FWP_EMPTY") && text.chars().noneMatch(Character::isISOControl)
+                && !text.equalsIgnoreCase("FWP_EMPTY")
                 && Arrays.equals(AppIds.encode(text), b)) {
             return text;
         }
