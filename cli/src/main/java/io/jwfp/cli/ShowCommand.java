@@ -200,7 +200,7 @@ final class ShowCommand implements Runnable {
         return root;
     }
 
-    private static void filterTable(PrintWriter out, Snapshot s) {
+    static void filterTable(PrintWriter out, Snapshot s) {
         Map<UUID, FwpmSubLayer> subs = new HashMap<>();
         for (FwpmSubLayer sl : s.sublayers()) subs.put(sl.subLayerKey(), sl);
         boolean hits = !s.hits().isEmpty();

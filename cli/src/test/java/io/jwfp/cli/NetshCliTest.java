@@ -169,6 +169,27 @@ class NetshCliTest {
         }
     }
 
+    /** jwfpd's per-filter counters ("hits": {"decided", "matched"}) become a column when present. */
+    @Test
+    void hitsColumnAppearsWhenCountersAreReported() {
+        ShowCommand.Snapshot s = ShowCommand.fromPolicy(STATE, new PrintWriter(new StringWriter()));
+        io.jwfp.engine.model.FwpmFilter dhcp = s.filters().stream()
+                .filter(f -> f.displayData().name().equals("Core Networking - Dynamic Host Configuration Protocol (DHCP-In)"))
+                .findFirst().orElseThrow();
+        StringWriter plain = new StringWriter();
+        ShowCommand.filterTable(new PrintWriter(plain), s);
+        assertThat(plain.toString()).doesNotContain("HITS");
+        JsonNode hits = ObjectJson.MAPPER.createObjectNode().put("decided", 7).put("matched", 12);
+        ShowCommand.Snapshot withHits = new ShowCommand.Snapshot(s.providers(), s.sublayers(), s.callouts(), s.filters(),
+                java.util.Map.of(dhcp.filterId(), hits));
+        StringWriter out = new StringWriter();
+        ShowCommand.filterTable(new PrintWriter(out), withHits);
+        assertThat(out.toString()).contains("HITS DEC/MATCH");
+        String row = out.toString().lines().filter(l -> l.contains("(DHCP-In)") && l.startsWith("  " + dhcp.filterId() + " "))
+                .findFirst().orElseThrow();
+        assertThat(row).contains(" 7/12 ");
+    }
+
     static List<String> filters(Policy p) {
         List<String> out = new ArrayList<>();
         for (Policy.Filter f : p.filters()) {

@@ -115,6 +115,16 @@ public final class NetshImport {
             origins = Map.copyOf(origins);
         }
 
+        /**
+         * The filters at a layer that were imported as never matching, for commands (explain) that show them next to
+         * the arbitration they take no part in; {@link #origin} says which conditions and why.
+         */
+        public List<Policy.Filter> neverMatching(Layer layer) {
+            List<Policy.Filter> out = new ArrayList<>();
+            for (Policy.Filter f : policy.filters()) if (f.layer() == layer && neverMatchReason(f.description()) != null) out.add(f);
+            return out;
+        }
+
         /** The origin of an imported filter, or null when the key is not one of this import's filters. */
         public Origin origin(UUID filterKey) {
             return origins.get(filterKey);
@@ -138,6 +148,18 @@ public final class NetshImport {
                 return lines;
             });
         }
+    }
+
+    /**
+     * Why an imported filter never matches, read from its description ({@value #NEVER_MATCHES_PREFIX}...), or null when
+     * it is not one. Works on a filter from a YAML file written by {@code jwfp import}, from jwfpd, or from a
+     * re-imported {@code jwfp show --xml}, where no {@link Origin} is at hand; e.g.
+     * {@code "FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME not evaluable"}.
+     */
+    public static String neverMatchReason(String description) {
+        if (description == null || !description.startsWith(NEVER_MATCHES_PREFIX)) return null;
+        int end = description.indexOf(']');
+        return end < 0 ? null : description.substring(NEVER_MATCHES_PREFIX.length(), end);
     }
 
     /** Reads and imports a dump file; a file that is not a readable netsh dump is a {@link NetshReader.NetshFormatException}. */

@@ -7,7 +7,11 @@ import io.jwfp.bfe.BaseFilteringEngine;
 import io.jwfp.bfe.FwpmEngine;
 import io.jwfp.bfe.FwpmFilterEnumTemplate;
 import io.jwfp.bfe.FwpmSession;
+import io.jwfp.engine.arbitration.ClassifyResult;
+import io.jwfp.engine.arbitration.RecordingTrace;
+import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
 import io.jwfp.engine.layer.Conditions;
+import io.jwfp.engine.value.FwpsIncomingValues;
 import io.jwfp.engine.layer.Layer;
 import io.jwfp.engine.model.ActionType;
 import io.jwfp.engine.model.FilterFlags;
@@ -164,6 +168,60 @@ class NetshImportTest {
                 }
             }
         }
+    }
+
+    /** The questions of issue 6 against the real filter set: who blocks an inbound connection, who lets an app out. */
+    @Test
+    void windowsFirewallFiltersDecideFlowsByNtDeviceAppIds() {
+        NetshImport.Result r = imported(STATE);
+        try (BaseFilteringEngine bfe = BaseFilteringEngine.inMemory();
+             FwpmEngine engine = bfe.openSession(FwpmSession.named("test"))) {
+            PolicyApplier.apply(r.policy(), engine, PolicyApplier.Mode.ADD);
+            String sys32 = "\\device\\harddiskvolume3\\windows\\system32\\";
+            // inbound TCP to an app that Windows Service Hardening blocks
+            ClassifyResult in = classify(bfe, Layer.FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, sys32 + "omadmclient.exe", 5000, true);
+            assertThat(in.action()).isEqualTo(ActionType.FWP_ACTION_BLOCK);
+            assertThat(in.decidingFilter().definition().name()).isEqualTo("Block inbound traffic to omadmclient.exe");
+            assertThat(r.origin(in.decidingFilter().definition().filterKey()).windowsFilterId()).isEqualTo(116931);
+            // inbound TCP to an app without a rule: Windows Firewall's "Query User" block
+            ClassifyResult other = classify(bfe, Layer.FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4, "\\device\\harddiskvolume3\\app.exe", 8080, true);
+            assertThat(other.action()).isEqualTo(ActionType.FWP_ACTION_BLOCK);
+            assertThat(other.decidingFilter().definition().name()).startsWith("Query User");
+            // outbound TCP by an app with an allow rule: permitted, and its allow rule matched in WSH's sublayer
+            RecordingTrace trace = new RecordingTrace();
+            ClassifyResult out = classify(bfe, Layer.FWPM_LAYER_ALE_AUTH_CONNECT_V4, sys32 + "omadmclient.exe", 443, false, trace);
+            assertThat(out.action()).isEqualTo(ActionType.FWP_ACTION_PERMIT);
+            List<String> matched = trace.sublayers().stream().flatMap(st -> st.filters().stream())
+                    .map(st -> st.filter().definition().name()).toList();
+            assertThat(matched).contains("Allow outbound TCP traffic from omadmclient.exe");
+        }
+    }
+
+    static ClassifyResult classify(BaseFilteringEngine bfe, Layer l, String app, int port, boolean inbound) {
+        return classify(bfe, l, app, port, inbound, new RecordingTrace());
+    }
+
+    static ClassifyResult classify(BaseFilteringEngine bfe, Layer l, String app, int port, boolean inbound, RecordingTrace trace) {
+        FwpsIncomingValues v = new FwpsIncomingValues(l)
+                .set(Conditions.FWPM_CONDITION_ALE_APP_ID, AppIds.of(app))
+                .set(Conditions.FWPM_CONDITION_IP_PROTOCOL, FwpValue.uint8(6))
+                .set(Conditions.FWPM_CONDITION_IP_LOCAL_ADDRESS, FwpValue.uint32(0xC0A8010AL))
+                .set(Conditions.FWPM_CONDITION_IP_REMOTE_ADDRESS, FwpValue.uint32(0xC0A80132L))
+                .set(inbound ? Conditions.FWPM_CONDITION_IP_LOCAL_PORT : Conditions.FWPM_CONDITION_IP_REMOTE_PORT, FwpValue.uint16(port));
+        ClassifyResult r = new ClassifyResult();
+        bfe.filterEngine().classify(v, new FwpsIncomingMetadataValues(), null, r, trace);
+        return r;
+    }
+
+    @Test
+    void neverMatchingFiltersAreFoundByLayerAndByDescription() {
+        NetshImport.Result r = imported(ZH);
+        List<Policy.Filter> at = r.neverMatching(Layer.FWPM_LAYER_ALE_RESOURCE_ASSIGNMENT_V4);
+        assertThat(at).hasSize(6).allMatch(f -> f.layer() == Layer.FWPM_LAYER_ALE_RESOURCE_ASSIGNMENT_V4);
+        assertThat(NetshImport.neverMatchReason(at.get(0).description()))
+                .isEqualTo("FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME not evaluable");
+        assertThat(NetshImport.neverMatchReason("Allows DHCP")).isNull();
+        assertThat(NetshImport.neverMatchReason(null)).isNull();
     }
 
     @Test
