@@ -28,6 +28,7 @@ import picocli.CommandLine.Parameters;
         "Examples:",
         "  jwfp import wfpstate.xml -o windows.yaml --report import-report.txt",
         "  jwfp import filters.xml --json -o windows.yaml > report.json",
+        "  jwfp import filters.xml -o w.yaml --sublayer-weight {745590a5-d0ba-4073-a921-75a4849ff259}=0x9000",
         "  jwfp explain --policy windows.yaml ...   (or --policy filters.xml directly)"})
 final class ImportCommand implements Runnable {
     @Parameters(paramLabel = "FILE.xml", description = "The netsh dump (as written by `netsh wfp show filters` or `netsh wfp show state`).")
@@ -42,13 +43,16 @@ final class ImportCommand implements Runnable {
     @Option(names = "--json", description = "Print the report as JSON on standard output (the policy then needs -o).")
     boolean json;
 
+    @Option(names = "--sublayer-weight", paramLabel = "KEY=WEIGHT", description = "Give a sublayer's weight (UINT16, e.g. {745590a5-d0ba-4073-a921-75a4849ff259}=0x9000): a `show filters` dump has none for third-party sublayers. Repeatable.")
+    java.util.List<String> sublayerWeights = new java.util.ArrayList<>();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
         if (json && output == null) throw new Jwfp.UserException("--json prints the report on standard output: give -o FILE for the policy");
-        NetshImport.Result r = NetshImport.load(file);
+        NetshImport.Result r = NetshImport.load(file, options());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String yaml = r.yaml();
@@ -60,6 +64,29 @@ final class ImportCommand implements Runnable {
         if (output != null && !json) err.printf("wrote %s (%,d filters)%n", output, r.report().imported());
         out.flush();
         err.flush();
+    }
+
+    private NetshImport.Options options() {
+        java.util.Map<java.util.UUID, Integer> weights = new java.util.LinkedHashMap<>();
+        for (String sw : sublayerWeights) {
+            int eq = sw.lastIndexOf('=');
+            if (eq <= 0) throw new Jwfp.UserException("--sublayer-weight " + sw + ": expected KEY=WEIGHT");
+            var key = io.jwfp.engine.netsh.NetshNames.resolve(sw.substring(0, eq));
+            if (key == null || key.derived()) {
+                throw new Jwfp.UserException("--sublayer-weight " + sw + ": '" + sw.substring(0, eq)
+                        + "' is not a GUID or a built-in sublayer name");
+            }
+            String w = sw.substring(eq + 1).trim().replace("_", "");
+            int weight;
+            try {
+                weight = w.startsWith("0x") || w.startsWith("0X") ? Integer.parseInt(w.substring(2), 16) : Integer.parseInt(w);
+            } catch (NumberFormatException e) {
+                throw new Jwfp.UserException("--sublayer-weight " + sw + ": '" + w + "' is not a number");
+            }
+            if (weight < 0 || weight > 0xFFFF) throw new Jwfp.UserException("--sublayer-weight " + sw + ": not a UINT16 (0-65535)");
+            weights.put(key.key(), weight);
+        }
+        return new NetshImport.Options(weights);
     }
 
     private static void write(Path p, String text) {

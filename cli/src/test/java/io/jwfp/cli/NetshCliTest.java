@@ -59,6 +59,16 @@ class NetshCliTest {
         assertThat(first).isNotNull();
         assertThat(first.path("detail").asText()).startsWith("FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME: not a field");
         assertThat(Files.readString(yaml2)).contains("# NEVER MATCHES: FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME");
+
+        // The third-party sublayer of the show-filters dump has no weight there; the user can give it.
+        Path yaml3 = tmp.resolve("zh3.yaml");
+        Run w = jwfp("import", ZH.toString(), "-o", yaml3.toString(), "--sublayer-weight",
+                "{745590a5-d0ba-4073-a921-75a4849ff259}=0x9000");
+        assertThat(w.rc()).as(w.err()).isZero();
+        assertThat(w.err()).contains("weight 36864 as given");
+        Policy.Sublayer sl = PolicyParser.parse(yaml3).sublayers().stream()
+                .filter(x -> x.key().toString().equals("745590a5-d0ba-4073-a921-75a4849ff259")).findFirst().orElseThrow();
+        assertThat(sl.weight()).isEqualTo(0x9000);
     }
 
     @Test
@@ -76,6 +86,8 @@ class NetshCliTest {
                 new String[] {"show", "filters", "--policy", tmp.resolve("nope.yaml").toString()},
                 new String[] {"show", "filters", "--policy", cut.toString()},
                 new String[] {"show", "filters", "--xml", "--json", "--policy", STATE.toString()},
+                new String[] {"import", ZH.toString(), "--sublayer-weight", "nonsense=5"},
+                new String[] {"import", ZH.toString(), "--sublayer-weight", "FWPM_SUBLAYER_MPSSVC_WF=70000"},
                 new String[] {"show", "nonsense"})) {
             Run r = jwfp(args);
             assertThat(r.rc()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);

@@ -162,9 +162,34 @@ public final class NetshImport {
         return end < 0 ? null : description.substring(NEVER_MATCHES_PREFIX.length(), end);
     }
 
+    /**
+     * Choices the dump cannot make.
+     *
+     * @param sublayerWeights weights for sublayers by key, over the dump's (a {@code show filters} dump has no
+     *                        sublayer list, so third-party sublayers' weights are otherwise guessed)
+     */
+    public record Options(Map<UUID, Integer> sublayerWeights) {
+        public static final Options DEFAULT = new Options(Map.of());
+
+        public Options {
+            sublayerWeights = Map.copyOf(sublayerWeights);
+            for (var e : sublayerWeights.entrySet()) {
+                if (e.getValue() < 0 || e.getValue() > 0xFFFF) {
+                    throw new IllegalArgumentException("sublayer weight " + e.getValue() + " for " + e.getKey()
+                            + " is not a UINT16 (expected: 0-65535)");
+                }
+            }
+        }
+    }
+
     /** Reads and imports a dump file; a file that is not a readable netsh dump is a {@link NetshReader.NetshFormatException}. */
     public static Result load(Path file) {
-        return convert(NetshReader.read(file), file);
+        return load(file, Options.DEFAULT);
+    }
+
+    /** Reads and imports a dump file with options. */
+    public static Result load(Path file, Options options) {
+        return convert(NetshReader.read(file), file, options);
     }
 
     /**
@@ -191,7 +216,12 @@ public final class NetshImport {
 
     /** Imports a dump that was already read; {@code file} is recorded in the policy (may be null). */
     public static Result convert(NetshDump dump, Path file) {
-        return new Importer(dump, file).run();
+        return convert(dump, file, Options.DEFAULT);
+    }
+
+    /** Imports a dump that was already read, with options. */
+    public static Result convert(NetshDump dump, Path file, Options options) {
+        return new Importer(dump, file, options).run();
     }
 
     static String weightText(FwpValue w) {
@@ -247,6 +277,8 @@ public final class NetshImport {
     private static final class Importer {
         final NetshDump dump;
         final Path file;
+        final Options options;
+        final Set<UUID> weightsUsed = new HashSet<>();
         final String source;
         final ImportReport report;
         final Map<UUID, Origin> origins = new LinkedHashMap<>();
@@ -265,9 +297,10 @@ public final class NetshImport {
         final Map<String, Integer> droppedFlags = new LinkedHashMap<>();
         int providerData, providerContexts, sublayersWithGuessedWeight;
 
-        Importer(NetshDump dump, Path file) {
+        Importer(NetshDump dump, Path file, Options options) {
             this.dump = dump;
             this.file = file;
+            this.options = options;
             this.source = dump.source() != null ? dump.source() : file == null ? "<dump>" : file.toString();
             this.report = new ImportReport(source, dump.kind().command());
             for (NetshDump.Provider p : dump.providers()) {
@@ -301,7 +334,12 @@ public final class NetshImport {
                     + "change a decision" : "jwfp does not keep this flag; it does not change a decision") + ")"));
             if (sublayersWithGuessedWeight > 0) report.note(sublayersWithGuessedWeight + " third-party sublayers have "
                     + "no weight in a `show filters` dump: given 0x8000 (FWPM_SUBLAYER_UNIVERSAL's); import a `show "
-                    + "state` dump for their real weights");
+                    + "state` dump for their real weights, or give them (jwfp import --sublayer-weight KEY=WEIGHT)");
+            for (var e : options.sublayerWeights().entrySet()) {
+                report.note(weightsUsed.contains(e.getKey())
+                        ? "sublayer " + e.getKey() + ": weight " + e.getValue() + " as given, not the dump's"
+                        : "sublayer " + e.getKey() + " was given a weight but no imported filter uses it");
+            }
             Policy p = new Policy(file, List.copyOf(providers.values()), List.copyOf(sublayers.values()),
                     List.copyOf(callouts.values()), List.copyOf(filters));
             return new Result(p, report, origins, dump);
@@ -470,7 +508,9 @@ public final class NetshImport {
             if (key.equals(BuiltinSublayers.FWPM_SUBLAYER_UNIVERSAL) || key.equals(BuiltinSublayers.FWPM_SUBLAYER_INSPECTION)) return key;
             if (sublayers.containsKey(key)) return key;
             NetshDump.SubLayer ds = dumpSublayers.get(key);
-            Integer weight = ds != null ? Integer.valueOf(ds.weight()) : NetshNames.builtinSublayerWeight(key);
+            Integer weight = options.sublayerWeights().get(key);
+            if (weight != null) weightsUsed.add(key);
+            else weight = ds != null ? Integer.valueOf(ds.weight()) : NetshNames.builtinSublayerWeight(key);
             if (weight == null) {
                 weight = 0x8000;
                 sublayersWithGuessedWeight++;
