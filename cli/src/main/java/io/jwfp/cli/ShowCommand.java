@@ -263,17 +263,16 @@ final class ShowCommand implements Runnable {
         for (FwpmFilterCondition c : f.filterCondition()) {
             if (!sb.isEmpty()) sb.append(", ");
             sb.append(c.fieldKey().name().replace("FWPM_CONDITION_", "")).append(' ')
-                    .append(c.matchType().name().replace("FWP_MATCH_", "")).append(' ').append(value(c.conditionValue()));
+                    .append(c.matchType().name().replace("FWP_MATCH_", "")).append(' ')
+                    .append(value(c.conditionValue(), f.layerKey().field(c.fieldKey())));
         }
         return sb.toString();
     }
 
-    private static String value(FwpValue v) {
-        if (v instanceof FwpValue.ByteBlob b) {
-            String t = NetshWriter.utf16(b.bytesUnsafe());
-            if (t != null) return t;
-        }
-        String s = String.valueOf(v);
+    /** A condition value in the policy file's text form (addresses dotted, app ids as paths), shortened. */
+    private static String value(FwpValue v, io.jwfp.engine.layer.LayerField field) {
+        String t = field == null ? null : io.jwfp.policy.PolicyWriter.conditionText(v, field);
+        String s = t != null ? t : String.valueOf(v);
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
