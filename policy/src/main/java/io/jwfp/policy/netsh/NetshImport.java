@@ -367,6 +367,25 @@ public final class NetshImport {
                 report.add(Reason.MALFORMED, "action " + f.actionType(), f.filterId(), name, f.layerKey());
                 return;
             }
+            if (!(f.weight() instanceof FwpValue.Empty || f.weight() instanceof FwpValue.UInt8
+                    || f.weight() instanceof FwpValue.UInt64)) {
+                report.add(Reason.MALFORMED, "weight of type " + f.weight().type().name(), f.filterId(), name, f.layerKey());
+                return;
+            }
+            // Everything that can skip the filter is checked before objects are made for it.
+            NetshNames.Resolved ck = action.isCallout() ? NetshNames.resolve(f.filterType()) : null;
+            if (action.isCallout()) {
+                if (ck == null) {
+                    report.add(Reason.MALFORMED, "callout action without a callout key", f.filterId(), name, f.layerKey());
+                    return;
+                }
+                Policy.Callout existing = callouts.get(ck.key());
+                if (existing != null && existing.layer() != layer) {
+                    report.add(Reason.MALFORMED, "callout " + f.filterType() + " is used at " + existing.layer().name()
+                            + " and at " + layer.name(), f.filterId(), name, f.layerKey());
+                    return;
+                }
+            }
             UUID providerKey = null;
             NetshNames.Resolved pk = NetshNames.resolve(f.providerKey());
             if (pk != null) {
@@ -381,17 +400,6 @@ public final class NetshImport {
             UUID calloutKey = null;
             List<String> notes = new ArrayList<>();
             if (action.isCallout()) {
-                NetshNames.Resolved ck = NetshNames.resolve(f.filterType());
-                if (ck == null) {
-                    report.add(Reason.MALFORMED, "callout action without a callout key", f.filterId(), name, f.layerKey());
-                    return;
-                }
-                Policy.Callout existing = callouts.get(ck.key());
-                if (existing != null && existing.layer() != layer) {
-                    report.add(Reason.MALFORMED, "callout " + f.filterType() + " is used at " + existing.layer().name()
-                            + " and at " + layer.name(), f.filterId(), name, f.layerKey());
-                    return;
-                }
                 calloutKey = callout(ck.key(), f.filterType(), layer);
                 String cname = callouts.get(calloutKey).name();
                 report.add(Reason.UNREGISTERED_CALLOUT, cname, f.filterId(), name, f.layerKey());
@@ -449,10 +457,6 @@ public final class NetshImport {
             }
 
             FwpValue weight = f.weight();
-            if (!(weight instanceof FwpValue.Empty || weight instanceof FwpValue.UInt8 || weight instanceof FwpValue.UInt64)) {
-                report.add(Reason.MALFORMED, "weight of type " + weight.type().name(), f.filterId(), name, f.layerKey());
-                return;
-            }
             if (f.effectiveWeight() != null) {
                 long mine;
                 try {
