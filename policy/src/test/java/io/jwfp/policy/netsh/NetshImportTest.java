@@ -259,6 +259,51 @@ class NetshImportTest {
                 .hasMessageContaining("not well-formed XML").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
+    /** Each way a filter is skipped or made never-matching, on a small hand-written dump. */
+    @Test
+    void everyReasonOnASmallDump() {
+        String item = """
+                <item><filterKey>{%s}</filterKey><displayData><name>%s</name><description/></displayData>%s
+                <providerKey>%s</providerKey><providerData/><layerKey>FWPM_LAYER_ALE_AUTH_CONNECT_V4</layerKey>
+                <subLayerKey>FWPM_SUBLAYER_UNIVERSAL</subLayerKey><weight><type>FWP_EMPTY</type></weight>
+                <filterCondition numItems="1"><item><fieldKey>%s</fieldKey><matchType>%s</matchType>
+                <conditionValue>%s</conditionValue></item></filterCondition>
+                <action><type>%s</type><filterType>%s</filterType></action><rawContext>0</rawContext><reserved/>
+                <filterId>%d</filterId></item>
+                """;
+        String port = "<type>FWP_UINT16</type><uint16>80</uint16>";
+        String noFlags = "<flags/>", persistent = "<flags numItems=\"1\"><item>FWPM_FILTER_FLAG_PERSISTENT</item></flags>";
+        String p = "{11111111-2222-3333-4444-555555555555}";
+        String xml = "<wfpdiag><filters>"
+                + item.formatted("00000000-0000-0000-0000-000000000001", "ok", noFlags, "", "FWPM_CONDITION_IP_REMOTE_PORT", "FWP_MATCH_EQUAL", port, "FWP_ACTION_BLOCK", "", 1)
+                + item.formatted("00000000-0000-0000-0000-000000000002", "disabled provider", persistent, p, "FWPM_CONDITION_IP_REMOTE_PORT", "FWP_MATCH_EQUAL", port, "FWP_ACTION_BLOCK", "", 2)
+                + item.formatted("00000000-0000-0000-0000-000000000003", "no callout", noFlags, "", "FWPM_CONDITION_IP_REMOTE_PORT", "FWP_MATCH_EQUAL", port, "FWP_ACTION_CALLOUT_TERMINATING", "", 3)
+                + item.formatted("00000000-0000-0000-0000-000000000004", "unknown field", noFlags, "", "FWPM_CONDITION_FROM_THE_FUTURE", "FWP_MATCH_EQUAL", port, "FWP_ACTION_BLOCK", "", 4)
+                + item.formatted("00000000-0000-0000-0000-000000000005", "unreadable", noFlags, "", "FWPM_CONDITION_IP_REMOTE_PORT", "FWP_MATCH_EQUAL", "<type>FWP_TOKEN_ACCESS_INFORMATION_TYPE</type>", "FWP_ACTION_BLOCK", "", 5)
+                + item.formatted("00000000-0000-0000-0000-000000000006", "type mismatch", noFlags, "", "FWPM_CONDITION_IP_REMOTE_PORT", "FWP_MATCH_EQUAL", "<type>FWP_UINT32</type><uint32>80</uint32>", "FWP_ACTION_PERMIT", "", 6)
+                + item.formatted("00000000-0000-0000-0000-000000000007", "bad match", noFlags, "", "FWPM_CONDITION_IP_REMOTE_PORT", "FWP_MATCH_SOMEHOW", port, "FWP_ACTION_PERMIT", "", 7)
+                + item.formatted("00000000-0000-0000-0000-000000000001", "duplicate key", noFlags, "", "FWPM_CONDITION_IP_REMOTE_PORT", "FWP_MATCH_EQUAL", port, "FWP_ACTION_BLOCK", "", 8)
+                + "</filters><providers numItems=\"1\"><item><providerKey>" + p + "</providerKey><displayData><name>acme</name>"
+                + "<description/></displayData><flags numItems=\"1\"><item>FWPM_PROVIDER_FLAG_DISABLED</item></flags>"
+                + "<providerData/><serviceName>acme</serviceName></item></providers></wfpdiag>";
+        NetshImport.Result r = NetshImport.convert(NetshReader.parse(xml, "small.xml"), null);
+        ImportReport rep = r.report();
+        assertThat(rep.filtersInDump()).isEqualTo(8);
+        assertThat(r.policy().filters()).extracting(Policy.Filter::name)
+                .containsExactly("ok", "unknown field", "unreadable", "type mismatch", "bad match");
+        assertThat(rep.countByReason()).containsEntry(Reason.PROVIDER_DISABLED, 1).containsEntry(Reason.MALFORMED, 2)
+                .containsEntry(Reason.UNEVALUABLE_CONDITION, 4);
+        assertThat(rep.countByDetail(Reason.UNEVALUABLE_CONDITION).keySet()).anyMatch(d -> d.contains("field unknown to jwfp"))
+                .anyMatch(d -> d.contains("value not readable")).anyMatch(d -> d.contains("jwfp cannot compile it"))
+                .anyMatch(d -> d.contains("match type FWP_MATCH_SOMEHOW unknown"));
+        assertThat(r.policy().providers()).isEmpty(); // the disabled provider's only filter was skipped
+        for (Policy.Filter f : r.policy().filters()) {
+            assertThat((f.flags() & FilterFlags.FWPM_FILTER_FLAG_DISABLED) != 0).as(f.name()).isEqualTo(!f.name().equals("ok"));
+        }
+        // what the YAML says about it reads back
+        assertThat(norm(PolicyParser.parse("small.yaml", r.yaml()))).isEqualTo(norm(r.policy()));
+    }
+
     static Policy.Filter byKey(Policy p, String key) {
         UUID k = UUID.fromString(key);
         return p.filters().stream().filter(f -> f.key().equals(k)).findFirst().orElseThrow();
