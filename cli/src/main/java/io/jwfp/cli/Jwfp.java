@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "The Windows Filtering Platform, rebuilt in Java for Linux.",
         subcommands = {TraceCommand.class, ExplainCommand.class, StatusCommand.class, ApplyCommand.class,
                 FilterCommand.class, SublayerCommand.class, CalloutCommand.class, EventsCommand.class, LayersCommand.class,
-                CalloutsCommand.class,
+                CalloutsCommand.class, ImportCommand.class, ShowCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Jwfp implements Runnable {
     @CommandLine.Spec

@@ -2,8 +2,8 @@ package io.jwfp.engine.layer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jwfp.engine.netsh.NetshDump;
-import io.jwfp.engine.netsh.NetshDump.LayerSchema;
+import io.jwfp.engine.netsh.NetshDump.LayerEntry;
+import io.jwfp.engine.netsh.TestDumps;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 /** The generated {@link Layer} catalog against the real {@code netsh wfp show state} dump it was generated from. */
 class LayerSchemaTest {
 
-    static Map<String, LayerSchema> dump;
+    static Map<String, LayerEntry> dump;
 
     @BeforeAll
     static void load() {
-        dump = NetshDump.layers();
+        dump = TestDumps.layers();
     }
 
     @Test
@@ -31,7 +31,7 @@ class LayerSchemaTest {
     @Test
     void everyLayerMatchesTheDumpExactly() {
         for (Layer layer : Layer.values()) {
-            LayerSchema s = dump.get(layer.name());
+            LayerEntry s = dump.get(layer.name());
             assertThat(s).as("%s is in the dump", layer).isNotNull();
             assertThat(layer.layerId()).as("%s layer id", layer).isEqualTo(s.layerId());
             assertThat(layer.fields().stream().map(f -> f.condition().name()).toList())
@@ -55,17 +55,17 @@ class LayerSchemaTest {
         assertThat(modelled).isEqualTo(expected);
         assertThat(Layer.values()).hasSize(expected.size());
         // Every dump layer with one of these ids is modelled, under its own name; the rest are left out on purpose.
-        for (LayerSchema s : dump.values()) {
-            Layer l = Layer.byName(s.name());
+        for (LayerEntry s : dump.values()) {
+            Layer l = Layer.byName(s.layerKey());
             if (expected.contains(s.layerId())) {
-                assertThat(l).as("dump layer %s (id %d) is modelled", s.name(), s.layerId()).isNotNull();
+                assertThat(l).as("dump layer %s (id %d) is modelled", s.layerKey(), s.layerId()).isNotNull();
                 assertThat(Layer.byId(s.layerId())).isSameAs(l);
             } else {
-                assertThat(l).as("dump layer %s (id %d) is out of scope", s.name(), s.layerId()).isNull();
+                assertThat(l).as("dump layer %s (id %d) is out of scope", s.layerKey(), s.layerId()).isNull();
             }
         }
         // Left out on purpose: MAC_FRAME_NATIVE (58/59) and NAME_RESOLUTION_CACHE (60/61).
-        assertThat(dump.values().stream().filter(s -> s.layerId() >= 58 && s.layerId() <= 61).map(LayerSchema::name))
+        assertThat(dump.values().stream().filter(s -> s.layerId() >= 58 && s.layerId() <= 61).map(LayerEntry::layerKey))
                 .containsExactlyInAnyOrder("FWPM_LAYER_INBOUND_MAC_FRAME_NATIVE", "FWPM_LAYER_OUTBOUND_MAC_FRAME_NATIVE",
                         "FWPM_LAYER_NAME_RESOLUTION_CACHE_V4", "FWPM_LAYER_NAME_RESOLUTION_CACHE_V6");
     }

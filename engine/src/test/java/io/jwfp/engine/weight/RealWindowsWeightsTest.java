@@ -7,9 +7,9 @@ import io.jwfp.engine.layer.Conditions;
 import io.jwfp.engine.layer.FieldType;
 import io.jwfp.engine.layer.Layer;
 import io.jwfp.engine.layer.LayerField;
-import io.jwfp.engine.netsh.NetshDump;
 import io.jwfp.engine.netsh.NetshDump.Filter;
-import io.jwfp.engine.netsh.NetshDump.LayerSchema;
+import io.jwfp.engine.netsh.NetshDump.LayerEntry;
+import io.jwfp.engine.netsh.TestDumps;
 import io.jwfp.engine.value.DataType;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +32,15 @@ class RealWindowsWeightsTest {
     static final int ZH_FLOOR = 588;           // of 1,246 (1,135 auto-weighted), with the layer schemas jwfp models
     static final int ZH_NEWER_BUILD_FLOOR = 1246; // same dump, with the inferred field lists of its newer build
 
-    static Map<String, LayerSchema> schemas;
+    static Map<String, LayerEntry> schemas;
     static List<Filter> state;
     static List<Filter> zh;
 
     @BeforeAll
     static void load() {
-        schemas = NetshDump.layers();
-        state = NetshDump.filters(NetshDump.STATE);
-        zh = NetshDump.filters(NetshDump.ZH_FILTERS);
+        schemas = TestDumps.layers();
+        state = TestDumps.load(TestDumps.STATE).filters();
+        zh = TestDumps.load(TestDumps.ZH_FILTERS).filters();
     }
 
     /** Tallies of one run, per layer. */
@@ -57,7 +57,7 @@ class RealWindowsWeightsTest {
         void add(Filter f, long got) {
             boolean ok = got == f.effectiveWeight();
             boolean auto = !(f.weight() instanceof io.jwfp.engine.value.FwpValue.UInt64);
-            int[] t = perLayer.computeIfAbsent(f.layerName().replace("FWPM_LAYER_", ""), k -> new int[2]);
+            int[] t = perLayer.computeIfAbsent(f.layerKey().replace("FWPM_LAYER_", ""), k -> new int[2]);
             t[1]++;
             total++;
             if (auto) autoTotal++;
@@ -67,7 +67,7 @@ class RealWindowsWeightsTest {
                 if (auto) autoAgree++;
             } else if (misses.size() < 5) {
                 misses.add(String.format("  e.g. filter %d at %s: jwfp %016x, Windows %016x, %s", f.filterId(),
-                        f.layerName(), got, f.effectiveWeight(), f.conditions()));
+                        f.layerKey(), got, f.effectiveWeight(), f.fwpmConditions()));
             }
         }
 
@@ -85,11 +85,11 @@ class RealWindowsWeightsTest {
 
     /** Effective weight with the layer schemas jwfp models (Layer), or the dump's schema for the other layers. */
     static long effective(Filter f) {
-        Layer layer = Layer.byName(f.layerName());
-        if (layer != null) return FilterWeights.effectiveWeight(layer, f.weight(), f.conditions());
-        LayerSchema s = schemas.get(f.layerName());
-        assertThat(s).as("layer %s of filter %d is in the show-state dump", f.layerName(), f.filterId()).isNotNull();
-        return FilterWeights.effectiveWeight(f.layerName(), s.fields(), f.weight(), f.conditions());
+        Layer layer = Layer.byName(f.layerKey());
+        if (layer != null) return FilterWeights.effectiveWeight(layer, f.weight(), f.fwpmConditions());
+        LayerEntry s = schemas.get(f.layerKey());
+        assertThat(s).as("layer %s of filter %d is in the show-state dump", f.layerKey(), f.filterId()).isNotNull();
+        return FilterWeights.effectiveWeight(f.layerKey(), s.layerFields(), f.weight(), f.fwpmConditions());
     }
 
     static Tally run(String title, List<Filter> filters, java.util.function.ToLongFunction<Filter> weight) {
@@ -125,8 +125,8 @@ class RealWindowsWeightsTest {
     void windows11ZhDumpWithInferredNewerBuildSchemas() {
         ConditionKey reserved = new ConditionKey("FWPS_FIELD_RESERVED", new UUID(0, 0), -1);
         Tally t = run("show filters dump (Windows 11, zh), inferred schemas of its newer build", zh, f -> {
-            Layer layer = Layer.byName(f.layerName());
-            String n = f.layerName();
+            Layer layer = Layer.byName(f.layerKey());
+            String n = f.layerKey();
             boolean newer = n.contains("_ALE_RESOURCE_ASSIGNMENT_") || n.contains("_ALE_AUTH_RECV_ACCEPT_")
                     || n.contains("_ALE_AUTH_CONNECT_");
             if (layer == null || !newer) return effective(f);
@@ -134,7 +134,7 @@ class RealWindowsWeightsTest {
             fields.add(new LayerField(fields.size(), Conditions.FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME,
                     FieldType.FWPM_FIELD_RAW_DATA, DataType.FWP_SECURITY_DESCRIPTOR_TYPE));
             fields.add(new LayerField(fields.size(), reserved, FieldType.FWPM_FIELD_RAW_DATA, DataType.FWP_EMPTY));
-            return FilterWeights.effectiveWeight(n, fields, f.weight(), f.conditions());
+            return FilterWeights.effectiveWeight(n, fields, f.weight(), f.fwpmConditions());
         });
         assertThat(t.agree).isGreaterThanOrEqualTo(ZH_NEWER_BUILD_FLOOR);
     }
