@@ -127,7 +127,7 @@ final class ExplainCommand implements Runnable {
                 throw new Jwfp.UserException("--field " + f + ": " + e.getMessage());
             }
         }
-        Policy p = PolicySource.load(policy);
+        Policy p = PolicySource.load(policy, spec.commandLine().getErr()).policy();
         try (BaseFilteringEngine bfe = BaseFilteringEngine.inMemory();
              FwpmEngine engine = bfe.openSession(FwpmSession.named("jwfp explain"))) {
             PolicyApplier.apply(p, engine, PolicyApplier.Mode.ADD);

@@ -1,6 +1,7 @@
 package io.jwfp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jwfp.bfe.BaseFilteringEngine;
 import io.jwfp.bfe.FwpmEngine;
@@ -9,6 +10,8 @@ import io.jwfp.daemon.mgmt.ManagementClient;
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.policy.Policy;
 import io.jwfp.policy.PolicyApplier;
+import io.jwfp.policy.netsh.NetshImport;
+import io.jwfp.engine.layer.Layer;
 import io.jwfp.shim.sim.explain.ExplanationJson;
 import io.jwfp.shim.sim.explain.FlowExplainer;
 import io.jwfp.shim.sim.explain.FlowExplanation;
@@ -19,6 +22,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -39,8 +43,10 @@ final class FlowExplain {
         boolean outbound = outbound(flow);
         FlowExplanation e;
         String against;
+        NetshImport.Result imported = null;
         if (cmd.policy != null) {
-            Policy p = PolicySource.load(cmd.policy);
+            imported = PolicySource.load(cmd.policy, cmd.spec.commandLine().getErr());
+            Policy p = imported.policy();
             against = "policy file " + cmd.policy;
             try (BaseFilteringEngine bfe = BaseFilteringEngine.inMemory();
                  FwpmEngine engine = bfe.openSession(FwpmSession.named("jwfp explain"))) {
@@ -53,15 +59,54 @@ final class FlowExplain {
             against = "jwfpd's live policy (" + cmd.remote.socketPath() + ")";
             e = remote(flow, outbound);
         }
+        List<NotEvaluated> notEvaluated = imported == null || imported.report() == null ? List.of() : notEvaluated(e, imported);
         PrintWriter out = cmd.spec.commandLine().getOut();
         if (cmd.json) {
             ObjectNode o = ExplanationJson.toJson(e);
             o.put("against", against);
+            if (imported != null && imported.report() != null) {
+                ArrayNode a = o.putArray("notEvaluated");
+                for (NotEvaluated n : notEvaluated) {
+                    a.addObject().put("layer", n.layer()).put("filterKey", String.valueOf(n.filter().key()))
+                            .put("name", n.filter().name()).put("reason", n.reason());
+                }
+            }
             out.println(o.toPrettyString());
         } else {
             FlowExplainText.print(out, e, against);
+            printNotEvaluated(out, notEvaluated);
         }
         out.flush();
+    }
+
+    /** An imported Windows filter at a layer the flow reached that took no part: jwfp cannot evaluate a condition. */
+    record NotEvaluated(String layer, Policy.Filter filter, String reason) {}
+
+    /**
+     * Filters of a netsh dump that never match (imported disabled, {@link NetshImport}) at the layers the flow reached:
+     * shown so the user knows the verdict holds only if none of them would have matched on Windows.
+     */
+    private static List<NotEvaluated> notEvaluated(FlowExplanation e, NetshImport.Result imported) {
+        List<NotEvaluated> out = new ArrayList<>();
+        for (FlowExplanation.LayerStep s : e.layers()) {
+            if (!s.reached()) continue;
+            Layer l = Layer.byName(s.layer());
+            if (l == null) continue;
+            for (Policy.Filter f : imported.neverMatching(l)) {
+                out.add(new NotEvaluated(s.layer(), f, NetshImport.neverMatchReason(f.description())));
+            }
+        }
+        return out;
+    }
+
+    private static void printNotEvaluated(PrintWriter out, List<NotEvaluated> list) {
+        if (list.isEmpty()) return;
+        out.println();
+        out.printf("not evaluated: %d imported filter(s) at the layers above never match here (a condition jwfp cannot"
+                + " evaluate); on Windows they might have decided:%n", list.size());
+        for (NotEvaluated n : list) {
+            out.printf("    %s  '%s' {%s}: %s%n", n.layer(), n.filter().name(), n.filter().key(), n.reason());
+        }
     }
 
     private FlowExplanation explain(FilterEngine fe, FlowSpec flow, boolean outbound) {

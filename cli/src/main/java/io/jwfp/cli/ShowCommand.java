@@ -23,7 +23,6 @@ import io.jwfp.engine.value.FwpValue;
 import io.jwfp.policy.PolicyApplier;
 import io.jwfp.policy.netsh.NetshImport;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -106,13 +105,7 @@ final class ShowCommand implements Runnable {
 
     /** The objects a policy file or netsh dump adds to an empty engine (with the weights the engine computes). */
     static Snapshot fromPolicy(Path file, PrintWriter err) {
-        if (!Files.isRegularFile(file)) throw new Jwfp.UserException(file + ": no such file");
-        NetshImport.Result r = NetshImport.loadPolicy(file);
-        if (r.report() != null) {
-            err.printf("jwfp: %s: imported %,d of %,d filters (%,d never match, %,d skipped; details: jwfp import --report)%n",
-                    file, r.report().imported(), r.report().filtersInDump(), r.report().neverMatching(), r.report().skipped());
-            err.flush();
-        }
+        NetshImport.Result r = PolicySource.load(file, err);
         try (BaseFilteringEngine bfe = BaseFilteringEngine.inMemory();
              FwpmEngine engine = bfe.openSession(FwpmSession.named("jwfp show"))) {
             PolicyApplier.apply(r.policy(), engine, PolicyApplier.Mode.ADD);

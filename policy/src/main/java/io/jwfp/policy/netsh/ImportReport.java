@@ -34,8 +34,14 @@ public final class ImportReport {
         MALFORMED(Outcome.SKIPPED, "not a valid filter"),
         UNEVALUABLE_CONDITION(Outcome.NEVER_MATCHES, "condition jwfp cannot evaluate: the filter is imported "
                 + "disabled (it never matches) without that condition"),
-        UNREGISTERED_CALLOUT(Outcome.NOTED, "calls a callout jwfp has no code for: imported as a callout object "
-                + "without implementation, so the filter acts per WFP's rule for unregistered callouts"),
+        CALLOUT_WITHOUT_CODE(Outcome.NEVER_MATCHES, "calls a terminating callout jwfp has no code for: Windows ran it "
+                + "and it decided case by case, so the filter is imported disabled (it never matches) with a callout "
+                + "object without implementation"),
+        INTERFACE_QUARANTINE(Outcome.NEVER_MATCHES, "in Windows Firewall's quarantine sublayer, which Windows applies only "
+                + "to an interface in quarantine (new, its profile not yet known): imported disabled (it never matches); "
+                + "jwfp has no interface quarantine"),
+        UNREGISTERED_CALLOUT(Outcome.NOTED, "calls an inspection callout jwfp has no code for: imported as a callout "
+                + "object without implementation; WFP skips an unregistered inspection callout"),
         FIELD_NEVER_FILLED(Outcome.NOTED, "condition on a field jwfp never fills on Linux: the filter matches only "
                 + "when that value is given (e.g. jwfp explain --field)"),
         WEIGHT_PINNED(Outcome.NOTED, "jwfp's automatic weight differs from Windows' effectiveWeight: the weight is "

@@ -86,7 +86,8 @@ public final class NetshImport {
      * @param windowsFilterId        the {@code filterId} in the dump (Windows' id; jwfp assigns its own on apply)
      * @param windowsWeight          the {@code weight} the filter's author gave
      * @param windowsEffectiveWeight the {@code effectiveWeight} Windows computed, or null when the dump has none
-     * @param unevaluable            one line per condition that was not imported (the filter then never matches)
+     * @param unevaluable            one line per condition that was not imported, and one for a terminating callout jwfp
+     *                               has no code for (either makes the filter never match)
      * @param notes                  other caveats (pinned weight, callout without code, dropped flags...)
      */
     public record Origin(long windowsFilterId, FwpValue windowsWeight, Long windowsEffectiveWeight,
@@ -399,13 +400,22 @@ public final class NetshImport {
             }
             UUID calloutKey = null;
             List<String> notes = new ArrayList<>();
+            String calloutWithoutCode = null;
+            String calloutLine = null;
             if (action.isCallout()) {
                 calloutKey = callout(ck.key(), f.filterType(), layer);
                 String cname = callouts.get(calloutKey).name();
-                report.add(Reason.UNREGISTERED_CALLOUT, cname, f.filterId(), name, f.layerKey());
-                notes.add("callout " + cname + " has no code in jwfp: acts as an unregistered callout ("
-                        + (action == ActionType.FWP_ACTION_CALLOUT_INSPECTION ? "skipped"
-                        : f.flags().contains("FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED") ? "permits" : "blocks") + ")");
+                if (action == ActionType.FWP_ACTION_CALLOUT_INSPECTION) {
+                    report.add(Reason.UNREGISTERED_CALLOUT, cname, f.filterId(), name, f.layerKey());
+                    notes.add("callout " + cname + " has no code in jwfp: an inspection callout, skipped as WFP skips an unregistered one");
+                } else {
+                    // On Windows this callout was registered and decided case by case (a prompt, edge traversal, a
+                    // silent drop...); WFP's unregistered-callout rule (block) would describe a machine that does not
+                    // exist. jwfp cannot evaluate it, so the filter never matches and says so, like a condition.
+                    calloutWithoutCode = cname;
+                    calloutLine = "callout " + cname + ": " + action.name() + " run by Windows; jwfp has no code for it";
+                    report.add(Reason.CALLOUT_WITHOUT_CODE, cname, f.filterId(), name, f.layerKey());
+                }
             }
             UUID subKey = BuiltinSublayers.FWPM_SUBLAYER_UNIVERSAL;
             NetshNames.Resolved sk = NetshNames.resolve(f.subLayerKey());
@@ -449,11 +459,20 @@ public final class NetshImport {
             if (f.providerData().length > 0) providerData++;
 
             String description = f.description() == null ? "" : f.description();
-            if (!unevaluable.isEmpty()) {
+            // Windows evaluates the quarantine sublayer only for an interface in quarantine (new, its firewall
+            // profile not yet known); its default block has no condition saying so. jwfp has no interface quarantine.
+            boolean quarantine = "FWPM_SUBLAYER_MPSSVC_QUARANTINE".equals(f.subLayerKey());
+            if (quarantine) report.add(Reason.INTERFACE_QUARANTINE, f.subLayerKey(), f.filterId(), name, f.layerKey());
+            if (!unevaluable.isEmpty() || calloutWithoutCode != null || quarantine) {
                 flags |= FilterFlags.FWPM_FILTER_FLAG_DISABLED;
-                List<String> fields = new ArrayList<>();
-                for (NetshDump.Condition c : f.conditions()) if (unevaluable(layer, c) != null && !fields.contains(c.fieldKey())) fields.add(c.fieldKey());
-                description = NEVER_MATCHES_PREFIX + String.join(", ", fields) + " not evaluable] " + description;
+                List<String> why = new ArrayList<>();
+                for (NetshDump.Condition c : f.conditions()) if (unevaluable(layer, c) != null && !why.contains(c.fieldKey())) why.add(c.fieldKey());
+                String reason = why.isEmpty() ? "" : String.join(", ", why) + " not evaluable";
+                if (calloutWithoutCode != null) {
+                    reason = (reason.isEmpty() ? "" : reason + "; ") + "callout " + calloutWithoutCode + " has no code in jwfp";
+                }
+                if (quarantine) reason = (reason.isEmpty() ? "" : reason + "; ") + "interface quarantine only";
+                description = NEVER_MATCHES_PREFIX + reason + "] " + description;
             }
 
             FwpValue weight = f.weight();
@@ -475,6 +494,8 @@ public final class NetshImport {
             Policy.Where where = new Policy.Where(0, "filters[" + index + "] (Windows filterId " + f.filterId() + ")");
             filters.add(new Policy.Filter(unique, fk.key(), layer, subKey, weight, List.copyOf(conds), action, calloutKey,
                     flags, providerKey, description, f.rawContext() == null ? 0 : f.rawContext(), where));
+            if (calloutLine != null) unevaluable.add(calloutLine);
+            if (quarantine) unevaluable.add("sublayer FWPM_SUBLAYER_MPSSVC_QUARANTINE: applies only to an interface in quarantine");
             origins.put(fk.key(), new Origin(f.filterId(), f.weight(), f.effectiveWeight(), unevaluable, notes));
         }
 

@@ -77,6 +77,9 @@ class NetshImportTest {
         assertThat(raw.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(r.report().filtersInDump());
     }
 
+    /** FWPM_SUBLAYER_MPSSVC_QUARANTINE's key. */
+    static final String QUARANTINE = NetshNames.resolve("FWPM_SUBLAYER_MPSSVC_QUARANTINE").key().toString();
+
     @Test
     void stateDumpCountsPerLayer() throws IOException {
         NetshImport.Result r = imported(STATE);
@@ -84,7 +87,12 @@ class NetshImportTest {
         assertThat(r.report().imported()).isEqualTo(1234);
         assertThat(r.report().skipped()).isEqualTo(20);
         assertThat(r.report().countByReason()).containsEntry(Reason.BOOT_TIME, 16).containsEntry(Reason.LAYER_NOT_MODELLED, 4);
-        assertThat(r.report().neverMatching()).isZero(); // jwfp's layer schemas come from this very dump
+        // jwfp's layer schemas come from this very dump: every condition is evaluable; what never matches are the
+        // filters calling a terminating Windows callout jwfp has no code for.
+        assertThat(r.report().countByReason()).doesNotContainKey(Reason.UNEVALUABLE_CONDITION);
+        assertThat(r.report().countByReason()).containsEntry(Reason.CALLOUT_WITHOUT_CODE, 42)
+                .containsEntry(Reason.INTERFACE_QUARANTINE, 26);
+        assertThat(r.report().neverMatching()).isEqualTo(42 + 26);
         checkCountsPerLayer(STATE);
     }
 
@@ -95,18 +103,26 @@ class NetshImportTest {
         assertThat(r.report().imported() + r.report().skipped()).isEqualTo(1246);
         checkCountsPerLayer(ZH);
         // Windows 11 added ALE_PACKAGE_FAMILY_NAME to the ALE layers; jwfp's layers (Windows 10 schema) lack it.
-        assertThat(r.report().neverMatching()).isEqualTo(72);
+        assertThat(r.report().countByReason()).containsEntry(Reason.UNEVALUABLE_CONDITION, 72);
+        // the 72, 45 calling a Windows callout, 26 in the quarantine sublayer
+        assertThat(r.report().neverMatching()).isEqualTo(143);
         assertThat(r.report().countByDetail(Reason.UNEVALUABLE_CONDITION)).containsOnlyKeys(
                 "FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME: not a field of this layer in jwfp (a newer Windows build's field)");
         int disabled = 0;
         for (Policy.Filter f : r.policy().filters()) {
             NetshImport.Origin o = r.origin(f.key());
             boolean never = (f.flags() & FilterFlags.FWPM_FILTER_FLAG_DISABLED) != 0;
-            if (never) disabled++;
             assertThat(o.neverMatches()).as(f.name()).isEqualTo(never);
-            if (never) {
+            boolean byCondition = never && f.description().startsWith(NetshImport.NEVER_MATCHES_PREFIX + "FWPM_CONDITION_");
+            if (never && !byCondition) {
+                assertThat(f.action().isCallout() || f.subLayerKey().toString().equals(QUARANTINE)).as(f.name()).isTrue();
+                assertThat(o.unevaluable()).singleElement().asString().matches("(callout|sublayer FWPM_SUBLAYER_MPSSVC_QUARANTINE).*");
+            }
+            if (byCondition) {
+                disabled++;
                 assertThat(f.description()).startsWith(NetshImport.NEVER_MATCHES_PREFIX + "FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME");
-                assertThat(o.unevaluable()).allMatch(u -> u.startsWith("FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME FWP_MATCH_EQUAL FWP_SECURITY_DESCRIPTOR_TYPE"));
+                assertThat(o.unevaluable()).allMatch(u -> u.startsWith("FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME FWP_MATCH_EQUAL FWP_SECURITY_DESCRIPTOR_TYPE")
+                        || u.startsWith("callout ") || u.startsWith("sublayer FWPM_SUBLAYER_MPSSVC_QUARANTINE"));
                 assertThat(f.conditions()).noneMatch(c -> c.fieldKey().name().equals("FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME"));
             }
         }
@@ -145,8 +161,15 @@ class NetshImportTest {
         NetshImport.Result r = imported(STATE);
         assertThat(r.policy().callouts()).isNotEmpty().allMatch(c -> c.implementation() == null);
         long calloutFilters = r.policy().filters().stream().filter(f -> f.action().isCallout()).count();
-        assertThat(r.report().countByReason().get(Reason.UNREGISTERED_CALLOUT)).isEqualTo((int) calloutFilters);
+        Map<Reason, Integer> by = r.report().countByReason();
+        assertThat(by.getOrDefault(Reason.UNREGISTERED_CALLOUT, 0) + by.getOrDefault(Reason.CALLOUT_WITHOUT_CODE, 0))
+                .isEqualTo((int) calloutFilters);
         assertThat(calloutFilters).isGreaterThan(10);
+        // A terminating callout Windows ran cannot be evaluated: never matches, and explain can say why.
+        assertThat(r.policy().filters()).filteredOn(f -> f.action().isCallout()
+                        && f.action() != ActionType.FWP_ACTION_CALLOUT_INSPECTION)
+                .isNotEmpty()
+                .allMatch(f -> NetshImport.neverMatchReason(f.description()).contains("has no code in jwfp"));
     }
 
     /** The decisive check for arbitration order: applied to a BFE, every filter gets Windows' effectiveWeight. */
@@ -216,10 +239,11 @@ class NetshImportTest {
     @Test
     void neverMatchingFiltersAreFoundByLayerAndByDescription() {
         NetshImport.Result r = imported(ZH);
-        List<Policy.Filter> at = r.neverMatching(Layer.FWPM_LAYER_ALE_RESOURCE_ASSIGNMENT_V4);
+        List<Policy.Filter> at = r.neverMatching(Layer.FWPM_LAYER_ALE_RESOURCE_ASSIGNMENT_V4).stream()
+                .filter(f -> NetshImport.neverMatchReason(f.description()).contains("PACKAGE_FAMILY")).toList();
         assertThat(at).hasSize(6).allMatch(f -> f.layer() == Layer.FWPM_LAYER_ALE_RESOURCE_ASSIGNMENT_V4);
         assertThat(NetshImport.neverMatchReason(at.get(0).description()))
-                .isEqualTo("FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME not evaluable");
+                .startsWith("FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME not evaluable");
         assertThat(NetshImport.neverMatchReason("Allows DHCP")).isNull();
         assertThat(NetshImport.neverMatchReason(null)).isNull();
     }
