@@ -20,6 +20,7 @@ import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
 import io.jwfp.packet.NetBufferList;
+import io.jwfp.packet.PacketRewrite;
 import io.jwfp.shim.nfqueue.RawIpSender;
 import io.jwfp.shim.nfqueue.natives.Constants;
 import io.jwfp.engine.layer.Layer;

@@ -5,6 +5,7 @@ import static io.jwfp.engine.layer.Layer.*;
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.arbitration.ClassifyResult;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
+import io.jwfp.engine.flow.FlowKey;
 import io.jwfp.engine.kernel.FwpsInjectCompleteFn;
 import io.jwfp.engine.kernel.InjectionHandle;
 import io.jwfp.engine.kernel.InjectionTags;
@@ -17,6 +18,7 @@ import io.jwfp.engine.value.FwpsIncomingValues;
 import io.jwfp.packet.IpProtocol;
 import io.jwfp.packet.NetBufferList;
 import io.jwfp.packet.PacketParser;
+import io.jwfp.packet.PacketRewrite;
 import io.jwfp.packet.ParsedPacket;
 import io.jwfp.packet.TcpView;
 import io.jwfp.packet.repr.Ipv4Header;
@@ -538,10 +540,7 @@ public final class PacketPipeline implements PacketHandler {
 
     /** The flow key's ports: TCP/UDP ports; for ICMP the echo id as local port (WFP keys ICMP flows by id). */
     private int flowPort(boolean local) {
-        int proto = parsed.protocol();
-        if (proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) return local ? parsed.icmpId() : 0;
-        if (!parsed.has(ParsedPacket.HAS_PORTS)) return 0;
-        return local == inbound ? parsed.dstPort() : parsed.srcPort();
+        return local ? FlowKey.localPort(parsed, inbound) : FlowKey.remotePort(parsed, inbound);
     }
 
     /** Whether any ALE layer of this IP version holds filters (else the process lookup is not worth its cost). */
@@ -758,75 +757,18 @@ public final class PacketPipeline implements PacketHandler {
 
     /** Moves the list's data to where {@code layer} indicates the packet (wfp-semantics §3.3). */
     private void place(Layer layer) {
-        int proto = parsed.protocol();
-        boolean icmp = proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6;
-        long transport = parsed.has(ParsedPacket.HAS_TRANSPORT) ? parsed.transportOffset() : ipOff + parsed.ipHeaderSize();
-        long payload = parsed.has(ParsedPacket.HAS_TRANSPORT) ? parsed.payloadOffset() : transport;
-        long off = Indications.offset(layer, inbound, icmp, ipOff, transport, payload);
-        long end = ipOff + ipLen;
-        NetBufferList l = nbl;
-        long cur = l.dataOffset();
-        if (off < cur) {
-            l.retreat(cur - off);
-        } else {
-            l.setDataLength(l.segment().byteSize() - cur);
-            l.advance(off - cur);
-        }
-        l.setDataLength(Math.max(0, end - off));
+        Indications.place(nbl, layer, inbound, parsed, ipOff, ipLen);
     }
 
     // ------------------------------------------------------------------------------------------------ facts
 
     /** The current packet's facts, seen from this host (local = our side). */
     private void packetFacts() {
-        ClassifyFacts c = facts.reset();
-        c.v6 = v6;
-        int proto = parsed.protocol();
-        c.protocol = proto;
-        if (v6) {
-            long sHi = parsed.srcHi(), sLo = parsed.srcLo(), dHi = parsed.dstHi(), dLo = parsed.dstLo();
-            if (inbound) {
-                c.local(dHi, dLo).remote(sHi, sLo);
-            } else {
-                c.local(sHi, sLo).remote(dHi, dLo);
-            }
-            c.localAddressType = ClassifyFacts.addressTypeV6(c.localHi);
-            c.remoteAddressType = ClassifyFacts.addressTypeV6(c.remoteHi);
-        } else {
-            int s = parsed.srcV4(), d = parsed.dstV4();
-            c.local(inbound ? d : s).remote(inbound ? s : d);
-            c.localAddressType = ClassifyFacts.addressTypeV4((int) c.localLo);
-            c.remoteAddressType = ClassifyFacts.addressTypeV4((int) c.remoteLo);
-        }
-        boolean icmp = proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6;
-        if (icmp && parsed.has(ParsedPacket.HAS_TRANSPORT)) {
-            c.localPort = parsed.icmpType(); // WFP's convention at the packet layers
-            c.remotePort = parsed.icmpCode();
-        } else if (parsed.has(ParsedPacket.HAS_PORTS)) {
-            c.localPort = inbound ? parsed.dstPort() : parsed.srcPort();
-            c.remotePort = inbound ? parsed.srcPort() : parsed.dstPort();
-        }
+        ClassifyFacts c = facts.fromPacket(parsed, inbound);
         int ifindex = inbound ? inIf : outIf;
         if (ifindex == Interfaces.LOOPBACK_INDEX) c.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_LOOPBACK;
-        if (parsed.has(ParsedPacket.FRAGMENT)) c.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT;
         c.compartmentId = COMPARTMENT;
-        c.direction = inbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND;
         interfaceFacts(ifindex);
-        if (parsed.has(ParsedPacket.ICMP_ERROR) && parsed.has(ParsedPacket.HAS_INNER_IP)) {
-            // The quoted packet: inbound errors quote what we sent (inner source = us), outbound ones what we received.
-            c.embeddedProtocol = parsed.innerProtocol();
-            c.embeddedRemoteKnown = true;
-            if (parsed.innerIpVersion() == 6) {
-                c.embeddedRemoteHi = inbound ? parsed.innerDstHi() : parsed.innerSrcHi();
-                c.embeddedRemoteLo = inbound ? parsed.innerDstLo() : parsed.innerSrcLo();
-            } else {
-                c.embeddedRemoteLo = Integer.toUnsignedLong(inbound ? parsed.innerDstV4() : parsed.innerSrcV4());
-            }
-            if (parsed.has(ParsedPacket.HAS_INNER_PORTS)) {
-                c.embeddedLocalPort = inbound ? parsed.innerSrcPort() : parsed.innerDstPort();
-                c.embeddedRemotePort = inbound ? parsed.innerDstPort() : parsed.innerSrcPort();
-            }
-        }
     }
 
     private void interfaceFacts(int ifindex) {
@@ -916,33 +858,12 @@ public final class PacketPipeline implements PacketHandler {
 
     /**
      * The complete IP packet an injected list stands for, lengths and checksums fixed, or null when it is not one jwfp
-     * can send. A transport send gets the IP header of the packet it was cloned from ({@code header}, {@code
-     * headerSize} bytes at {@code headerOff}), addressed to {@code remote} when given.
+     * can send ({@link PacketRewrite#fromInjected}).
      */
     static byte[] packetOf(LiveKernel.Kind kind, NetBufferList l, InetAddress remote, MemorySegment header,
                            long headerOff, int headerSize, int ipVersion) {
-        byte[] bytes;
-        if (kind == LiveKernel.Kind.TRANSPORT_SEND) {
-            // The list starts at the transport header: the stack (here: jwfp) builds the IP header, from the original's.
-            int transport = (int) l.dataLength();
-            bytes = new byte[headerSize + transport];
-            MemorySegment.copy(header, ValueLayout.JAVA_BYTE, headerOff, bytes, 0, headerSize);
-            MemorySegment.copy(l.segment(), ValueLayout.JAVA_BYTE, l.dataOffset(), bytes, headerSize, transport);
-            if (remote != null) {
-                // FWPS_TRANSPORT_SEND_PARAMS.remoteAddress: the stack addresses the packet there.
-                byte[] a = remote.getAddress();
-                if ((a.length == 16) != (ipVersion == 6)) return null;
-                System.arraycopy(a, 0, bytes, ipVersion == 6 ? 24 : 16, a.length);
-            }
-        } else {
-            bytes = new byte[(int) l.dataLength()];
-            MemorySegment.copy(l.segment(), ValueLayout.JAVA_BYTE, l.dataOffset(), bytes, 0, bytes.length);
-        }
-        MemorySegment s = MemorySegment.ofArray(bytes);
-        if (!PacketRewrite.fixLengthsAndChecksums(s, bytes.length)) return null;
-        ParsedPacket check = new ParsedPacket();
-        if (!PacketParser.parseIp(s, 0, bytes.length, check) || check.ipVersion() != ipVersion) return null;
-        return bytes;
+        return PacketRewrite.fromInjected(kind == LiveKernel.Kind.TRANSPORT_SEND, l, remote, header, headerOff,
+                headerSize, ipVersion);
     }
 
     /**
