@@ -97,7 +97,7 @@ public final class Replay {
     private final FwpsIncomingMetadataValues meta = new FwpsIncomingMetadataValues();
     private final ClassifyResult result = new ClassifyResult();
     private final ClassifyFacts facts = new ClassifyFacts();
-    private final FlowKeyTable<ReplayFlow> flows = new FlowKeyTable<>(1 << 14);
+    private FlowKeyTable<ReplayFlow> flows = new FlowKeyTable<>(1 << 14);
     private final Map<Long, ReplayFlow> flowsByHandle = new HashMap<>();
     private long nextFlowHandle = 1;
 
@@ -175,6 +175,8 @@ public final class Replay {
         this.out = out;
         Arrays.fill(outInterface, -1);
         rawInterface = -1;
+        fileSeg = null;
+        if (flows.size() > 0) flows = new FlowKeyTable<>(1 << 14); // every run starts without flows
         CaptureRecord r = new CaptureRecord();
         long start = System.nanoTime();
         try {
@@ -266,13 +268,19 @@ public final class Replay {
     private boolean walk() {
         v6 = parsed.ipVersion() == 6;
         boolean srcLocal, dstLocal;
+        boolean group;
         if (v6) {
             srcLocal = local.isLocalV6(parsed.srcHi(), parsed.srcLo());
             dstLocal = local.isLocalV6(parsed.dstHi(), parsed.dstLo());
+            group = (parsed.dstHi() >>> 56) == 0xFF;
         } else {
+            int dst = parsed.dstV4();
             srcLocal = local.isLocalV4(parsed.srcV4());
-            dstLocal = local.isLocalV4(parsed.dstV4());
+            dstLocal = local.isLocalV4(dst);
+            group = (dst >>> 28) == 0xE || dst == -1;
         }
+        // Multicast and broadcast: this host sends its own and receives the others'.
+        if (group) dstLocal = !srcLocal;
         loopback = srcLocal && dstLocal;
         if (loopback) {
             summary.loopback++;
@@ -482,6 +490,7 @@ public final class Replay {
             List<Long> handles = new ArrayList<>(flowsByHandle.keySet());
             for (long h : handles) engine.flowDeleted(h);
         }
+        flowsByHandle.clear();
     }
 
     boolean flowExists(long handle) {

@@ -286,7 +286,7 @@ public final class ReplaySummary {
             sb.append("no layer had filters: nothing was classified\n");
         } else {
             int w = 6;
-            for (Row r : rows) w = Math.max(w, label(r).length());
+            for (Row r : rows) w = Math.max(w, label(r).length() + 2);
             sb.append(String.format(Locale.ROOT, "%n%-" + w + "s  %-7s  %13s  %9s%n", "filter", "action", "packets", "flows"));
             Layer current = null;
             for (Row r : rows) {
