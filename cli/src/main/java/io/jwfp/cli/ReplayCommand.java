@@ -24,13 +24,18 @@ import picocli.CommandLine.Parameters;
  * {@code jwfp replay}: classifies a capture's packets at WFP's layers against a policy, as the host owning the local
  * prefixes would, and writes what was permitted.
  */
-@Command(name = "replay", description = {
-        "Replay a capture (pcap or pcapng) through WFP's layers against a policy, as the host that owns the --local",
-        "prefixes saw it: direction from the prefixes, ALE once per flow, callouts run. Prints packets and flows per",
-        "layer, action and deciding filter; --out writes what was permitted (pcapng, modified packets as modified).",
-        "A progress bar shows on a terminal. Exit code 0 on success, 1 when the capture is malformed or truncated",
-        "(what came before is written and summarized), 2 on bad input.",
-        "Example: jwfp replay office.pcapng --policy examples/policies/block-outbound.yaml --local 10.200.0.0/24 --out allowed.pcapng"})
+@Command(name = "replay", mixinStandardHelpOptions = true, description = {
+        "Replay a capture (pcap or pcapng) through WFP's layers against a policy, as",
+        "the host that owns the --local prefixes saw it: direction from the prefixes,",
+        "ALE once per flow, FLOW_ESTABLISHED when a handshake completes, callouts run.",
+        "Prints packets and flows per layer, action and deciding filter; --out writes",
+        "what was permitted (pcapng; packets a callout modified as modified).",
+        "A progress bar shows on a terminal. Exit code 0 on success; 1 when the",
+        "capture is malformed or truncated (what came before is written and",
+        "summarized, the error names the record); 2 on bad input."},
+        footer = {"", "Example:",
+                "  jwfp replay office.pcapng --policy examples/policies/block-outbound.yaml \\",
+                "      --local 10.200.0.0/24,fd00::/64 --out allowed.pcapng --json"})
 final class ReplayCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "The capture file (pcap or pcapng; Ethernet, raw IP or Linux cooked).")
     Path capture;
@@ -99,7 +104,7 @@ final class ReplayCommand implements Runnable {
         }
         out.flush();
         if (malformed != null) {
-            String where = outFile == null ? "" : String.format(Locale.ROOT, " (the %,d packets before it are in %s)",
+            String where = outFile == null ? "" : String.format(Locale.ROOT, " (the %,d permitted packets before it are in %s)",
                     summary.written(), outFile);
             throw new CaptureProblem(capture + ": " + malformed.getMessage() + where);
         }
