@@ -171,6 +171,7 @@ public final class Replay {
     public ReplaySummary run(CaptureReader reader, PcapngWriter out, Progress progress)
             throws IOException, CaptureFormatException {
         ReplaySummary s = new ReplaySummary();
+        s.output = out != null;
         summary = s;
         this.out = out;
         Arrays.fill(outInterface, -1);

@@ -77,6 +77,8 @@ public final class ReplaySummary {
     long flowsBlocked;
     long elapsedNanos;
     String problem;
+    /** Whether the replay wrote an output capture. */
+    boolean output;
 
     ReplaySummary() {
         for (int i = 0; i < LAYERS.size(); i++) {
@@ -279,7 +281,10 @@ public final class ReplaySummary {
         if (injected + injectedDropped > 0) {
             sb.append(String.format(Locale.ROOT, "  injected by callouts: %,d permitted, %,d dropped%n", injected, injectedDropped));
         }
-        sb.append(String.format(Locale.ROOT, "  written: %,d%n", written));
+        if (output) {
+            sb.append(String.format(Locale.ROOT, "  written: %,d (the permitted, %,d frames without IP or of other link types, %,d injected)%n",
+                    written, notIp + unsupportedLink, injected));
+        }
         sb.append(String.format(Locale.ROOT, "flows: %,d (%,d blocked at an ALE layer)%n", flowsTotal, flowsBlocked));
         List<Row> rows = rows();
         if (rows.isEmpty()) {
