@@ -340,7 +340,13 @@ public final class CaptureReader implements AutoCloseable {
 
     private boolean enhancedPacket(long n, long at, long body, int bodyLen, CaptureRecord r) throws CaptureFormatException {
         if (bodyLen < 20) throw new CaptureFormatException(n, at, "enhanced packet block too short (" + bodyLen + " bytes of body)");
-        int k = iface(n, at, Integer.toUnsignedLong(seg.get(i32, body)));
+        return timedPacket(n, at, body, bodyLen, r, Integer.toUnsignedLong(seg.get(i32, body)));
+    }
+
+    /** An enhanced or obsolete packet block after its interface id: timestamp, lengths, data (the same layout). */
+    private boolean timedPacket(long n, long at, long body, int bodyLen, CaptureRecord r, long interfaceId)
+            throws CaptureFormatException {
+        int k = iface(n, at, interfaceId);
         long ts = Integer.toUnsignedLong(seg.get(i32, body + 4)) << 32 | Integer.toUnsignedLong(seg.get(i32, body + 8));
         long cap = Integer.toUnsignedLong(seg.get(i32, body + 12));
         long orig = Integer.toUnsignedLong(seg.get(i32, body + 16));
@@ -365,16 +371,7 @@ public final class CaptureReader implements AutoCloseable {
 
     private boolean obsoletePacket(long n, long at, long body, int bodyLen, CaptureRecord r) throws CaptureFormatException {
         if (bodyLen < 20) throw new CaptureFormatException(n, at, "packet block too short (" + bodyLen + " bytes of body)");
-        int k = iface(n, at, u16(body));
-        long ts = Integer.toUnsignedLong(seg.get(i32, body + 4)) << 32 | Integer.toUnsignedLong(seg.get(i32, body + 8));
-        long cap = Integer.toUnsignedLong(seg.get(i32, body + 12));
-        long orig = Integer.toUnsignedLong(seg.get(i32, body + 16));
-        if (cap > bodyLen - 20) {
-            throw new CaptureFormatException(n, at, "truncated: the packet holds " + cap + " bytes, the block has room for "
-                    + (bodyLen - 20));
-        }
-        fill(r, k, body + 20, (int) cap, orig, toNanos(ts, k));
-        return true;
+        return timedPacket(n, at, body, bodyLen, r, u16(body)); // a 16-bit interface id, then drops_count
     }
 
     private void fill(CaptureRecord r, int k, long data, int cap, long orig, long tsNanos) {

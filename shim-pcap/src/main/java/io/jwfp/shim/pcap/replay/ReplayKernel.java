@@ -2,8 +2,6 @@ package io.jwfp.shim.pcap.replay;
 
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.callout.ClassifyContext;
-import io.jwfp.engine.callout.FlowDeleteFn;
-import io.jwfp.engine.callout.FwpsCallout;
 import io.jwfp.engine.callout.FwpsClassifyOut;
 import io.jwfp.engine.kernel.AddressFamily;
 import io.jwfp.engine.kernel.ClassifyHandle;
@@ -168,12 +166,8 @@ final class ReplayKernel implements FwpsKernel {
 
     @Override
     public NtStatus flowAssociateContext(long flowId, int layerId, int calloutId, long flowContext) {
-        FwpsCallout c = engine.callouts().byId(calloutId);
-        if (c == null) return NtStatus.STATUS_FWP_CALLOUT_NOT_FOUND;
-        if (c.flowDeleteFn() == FlowDeleteFn.NONE) return NtStatus.STATUS_INVALID_PARAMETER;
-        if (replay == null || !replay.flowExists(flowId)) return NtStatus.STATUS_INVALID_PARAMETER;
-        return engine.flowContexts().associate(flowId, layerId, calloutId, flowContext)
-                ? NtStatus.STATUS_SUCCESS : NtStatus.STATUS_OBJECT_NAME_EXISTS;
+        return engine.flowAssociateContext(flowId, layerId, calloutId, flowContext,
+                replay != null && replay.flowExists(flowId));
     }
 
     @Override
