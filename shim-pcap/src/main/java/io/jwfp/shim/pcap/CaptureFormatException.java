@@ -4,7 +4,7 @@ package io.jwfp.shim.pcap;
  * A capture file that is not what it claims to be: its header is unknown, or a record is truncated or malformed. The
  * message names the record (counted from 1: a pcap packet record, or a pcapng block of any type, the section header
  * included) and its byte offset, e.g. {@code record 12 at byte offset 3456: truncated: the record needs 1514 bytes,
- * 200 are left}.
+ * 200 are left}. Immutable.
  */
 public final class CaptureFormatException extends Exception {
     private final long record;

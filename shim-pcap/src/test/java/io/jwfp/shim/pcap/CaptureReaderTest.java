@@ -140,6 +140,50 @@ class CaptureReaderTest {
     }
 
     @Test
+    void timestampResolutionsAndOffsetsOfPcapngInterfaces() throws Exception {
+        // Interfaces with if_tsresol 10^-3 (milliseconds), 2^-20 and the default (microseconds), one with if_tsoffset,
+        // in a big-endian section: checked against libpcap and against the values written.
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer shb = java.nio.ByteBuffer.allocate(28).order(java.nio.ByteOrder.BIG_ENDIAN);
+        shb.putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1).putInt(28);
+        b.write(shb.array());
+        b.write(idb(3, 0));            // milliseconds
+        b.write(idb(0x80 | 20, 0));    // 2^-20 s
+        b.write(idb(-1, 100));         // default microseconds, 100 s offset
+        byte[] pkt = ipv6Packet();
+        long[][] cases = {{0, 1_700_000_000_123L}, {1, (1_700_000_000L << 20) | 524_288}, {2, 1_700_000_000_000_001L}};
+        for (long[] c : cases) b.write(epb((int) c[0], c[1], pkt));
+        Path f = dir.resolve("res.pcapng");
+        Files.write(f, b.toByteArray());
+        List<Captures.Packet> ours = Captures.read(f);
+        assertThat(ours).extracting(Captures.Packet::timestampNanos).containsExactly(
+                1_700_000_000_123_000_000L, 1_700_000_000_500_000_000L, 1_700_000_100_000_001_000L);
+        if (Libpcap.available()) assertSame(ours, Libpcap.read(f));
+    }
+
+    /** An interface description block (raw IPv6), big-endian; {@code tsresol} < 0: none; {@code offset} seconds. */
+    private static byte[] idb(int tsresol, long offset) {
+        java.nio.ByteBuffer o = java.nio.ByteBuffer.allocate(64).order(java.nio.ByteOrder.BIG_ENDIAN);
+        o.putInt(1).putInt(0).putShort((short) LinkTypes.IPV6).putShort((short) 0).putInt(0);
+        if (tsresol >= 0) o.putShort((short) 9).putShort((short) 1).put((byte) tsresol).put(new byte[3]);
+        if (offset != 0) o.putShort((short) 14).putShort((short) 8).putLong(offset);
+        o.putInt(0); // opt_endofopt
+        int len = o.position() + 4;
+        o.putInt(len).putInt(4, len);
+        return Arrays.copyOf(o.array(), len);
+    }
+
+    private static byte[] epb(int iface, long ts, byte[] data) {
+        int padded = (data.length + 3) & ~3, len = 32 + padded;
+        java.nio.ByteBuffer o = java.nio.ByteBuffer.allocate(len).order(java.nio.ByteOrder.BIG_ENDIAN);
+        o.putInt(6).putInt(len).putInt(iface).putInt((int) (ts >>> 32)).putInt((int) ts).putInt(data.length)
+                .putInt(data.length).put(data);
+        o.position(len - 4);
+        o.putInt(len);
+        return o.array();
+    }
+
+    @Test
     void aTruncatedPcapNamesTheRecordAfterDeliveringThoseBefore() throws Exception {
         Path f = Captures.fixture("eth-usec.pcap", dir);
         List<Captures.Packet> all = Captures.read(f);

@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
  * rounds) and their ratio.
  *
  * <p>Usage: {@code ReplayBenchmark DIR [PACKETS] [FILTERS] [ROUNDS]}; the files are left in DIR (capture, policy,
- * output) so the same capture can be replayed with {@code jwfp replay}.
+ * output) so the same capture can be replayed with {@code jwfp replay}. A program, single-threaded.
  */
 public final class ReplayBenchmark {
     /** This host: the local prefix of the generated traffic. */

@@ -255,6 +255,43 @@ class ReplayTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"eth-nsec.pcapng", "sll.pcap", "sll2.pcap", "raw.pcap",
+            "merged.pcapng"})
+    void everyLinkTypeReplaysAndIsWrittenAsItCame(String name) throws Exception {
+        Path cap = dir.resolve(name);
+        try (InputStream in = getClass().getResourceAsStream("/captures/" + name)) {
+            Files.copy(in, cap);
+        }
+        Policy p = policy("""
+                filters:
+                  - {name: in4, layer: FWPM_LAYER_INBOUND_IPPACKET_V4, action: FWP_ACTION_PERMIT}
+                  - {name: out4, layer: FWPM_LAYER_OUTBOUND_IPPACKET_V4, action: FWP_ACTION_PERMIT}
+                  - {name: in6, layer: FWPM_LAYER_INBOUND_IPPACKET_V6, action: FWP_ACTION_PERMIT}
+                  - {name: out6, layer: FWPM_LAYER_OUTBOUND_IPPACKET_V6, action: FWP_ACTION_PERMIT}
+                """);
+        Path out = dir.resolve("out.pcapng");
+        ReplaySummary s = replay(p, "10.99.0.1,10.98.0.1,fd99::1,fe80::/10", cap, out);
+        List<byte[]> ip = ipPackets(cap);
+        assertThat(s.ipPackets()).isEqualTo(ip.size()).isPositive();
+        long classified = s.rows().stream().mapToLong(Row::packets).sum();
+        assertThat(classified).as("every IP packet is seen at its IP packet layer(s)").isGreaterThanOrEqualTo(ip.size());
+        assertThat(s.written()).isEqualTo(s.packets());
+        // Written as they came: the same frames, link types and times.
+        try (CaptureReader a = CaptureReader.open(cap); CaptureReader b = CaptureReader.open(out)) {
+            CaptureRecord ra = new CaptureRecord(), rb = new CaptureRecord();
+            while (a.next(ra)) {
+                assertThat(b.next(rb)).isTrue();
+                assertThat(rb.linkType()).isEqualTo(ra.linkType());
+                assertThat(rb.timestampNanos()).isEqualTo(ra.timestampNanos());
+                assertThat(rb.originalLength()).isEqualTo(ra.originalLength());
+                assertThat(rb.segment().asSlice(rb.dataOffset(), rb.capturedLength()).toArray(ValueLayout.JAVA_BYTE))
+                        .isEqualTo(ra.segment().asSlice(ra.dataOffset(), ra.capturedLength()).toArray(ValueLayout.JAVA_BYTE));
+            }
+            assertThat(b.next(rb)).isFalse();
+        }
+    }
+
     @Test
     void replayingKnownFlowsAllocatesNothingPerPacket() throws Exception {
         Policy p = policy("""
