@@ -15,8 +15,8 @@ import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.layer.Indications;
 import io.jwfp.engine.layer.Layer;
+import io.jwfp.engine.layer.PacketLayerWalk;
 import io.jwfp.engine.state.CompiledFilter;
-import io.jwfp.engine.value.ClassifyFacts;
 import io.jwfp.engine.value.ConditionFlags;
 import io.jwfp.engine.value.FwpsIncomingValues;
 import io.jwfp.packet.EthernetView;
@@ -71,7 +71,7 @@ import java.util.Map;
  * <p>A replay holds its own {@link BaseFilteringEngine} with the policy applied. Not thread-safe: one thread replays;
  * a replay of a known flow's packet allocates nothing.
  */
-public final class Replay {
+public final class Replay extends PacketLayerWalk {
     /** Capture time after which a datagram (UDP, ICMP) flow without packets has ended (Windows' UDP idle time). */
     public static final long DATAGRAM_IDLE_NANOS = 60_000_000_000L;
     /** Packets callouts may inject per capture record, to stop a callout that injects its own packets again. */
@@ -92,11 +92,9 @@ public final class Replay {
 
     // Reused per packet.
     private final EthernetView eth = new EthernetView();
-    private final ParsedPacket parsed = new ParsedPacket();
     private final FwpsIncomingValues in = new FwpsIncomingValues();
     private final FwpsIncomingMetadataValues meta = new FwpsIncomingMetadataValues();
     private final ClassifyResult result = new ClassifyResult();
-    private final ClassifyFacts facts = new ClassifyFacts();
     private FlowKeyTable<ReplayFlow> flows = new FlowKeyTable<>(1 << 14);
     private final Map<Long, ReplayFlow> flowsByHandle = new HashMap<>();
     private long nextFlowHandle = 1;
@@ -114,9 +112,6 @@ public final class Replay {
     private MemorySegment seg;
     private long ipOff;
     private int ipLen;
-    private NetBufferList nbl;
-    private boolean inbound;
-    private boolean v6;
     private boolean loopback;
     private ReplayFlow flow;
     private boolean classifying;
@@ -296,11 +291,13 @@ public final class Replay {
             return inbound(false);
         }
         summary.forwarded++;
-        return forward();
+        flow = null;
+        return forward(COMPARTMENT);
     }
 
     /** The facts of the current packet in the current direction, and its flow if one is known. */
-    private void packetFacts() {
+    @Override
+    protected void packetFacts() {
         facts.fromPacket(parsed, inbound);
         facts.compartmentId = COMPARTMENT;
         if (loopback) facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_LOOPBACK;
@@ -314,67 +311,9 @@ public final class Replay {
                 && (parsed.has(ParsedPacket.HAS_TRANSPORT) || parsed.has(ParsedPacket.HAS_PORTS));
     }
 
-    /** @param networkOnly only OUTBOUND_IPPACKET (a packet a callout injected at the network layer) */
-    private boolean outbound(boolean networkOnly) {
-        inbound = false;
-        packetFacts();
-        if (networkOnly) return classify(v(FWPM_LAYER_OUTBOUND_IPPACKET_V4), nbl);
-        boolean icmpError = parsed.has(ParsedPacket.ICMP_ERROR);
-        if (!icmpError && !ale()) return false;
-        if (datagram(icmpError) && !classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl)) return false;
-        if (icmpError && !classify(v(FWPM_LAYER_OUTBOUND_ICMP_ERROR_V4), nbl)) return false;
-        if (!classify(v(FWPM_LAYER_OUTBOUND_TRANSPORT_V4), nbl)) return false;
-        return classify(v(FWPM_LAYER_OUTBOUND_IPPACKET_V4), nbl);
-    }
-
-    /** @param fromTransport skip INBOUND_IPPACKET (a packet a callout injected at the transport layer) */
-    private boolean inbound(boolean fromTransport) {
-        inbound = true;
-        packetFacts();
-        boolean icmpError = parsed.has(ParsedPacket.ICMP_ERROR);
-        if (!fromTransport && !classify(v(FWPM_LAYER_INBOUND_IPPACKET_V4), nbl)) return false;
-        if (!icmpError && flow == null && hasFlowKey()) {
-            // No flow yet: the transport layer marks the packet for ALE classification, as Windows does.
-            facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY;
-            boolean ok = classify(v(FWPM_LAYER_INBOUND_TRANSPORT_V4), nbl);
-            facts.flags &= ~ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY;
-            if (!ok) return false;
-        } else if (!classify(v(FWPM_LAYER_INBOUND_TRANSPORT_V4), nbl)) {
-            return false;
-        }
-        if (icmpError) return classify(v(FWPM_LAYER_INBOUND_ICMP_ERROR_V4), nbl);
-        if (!ale()) return false;
-        return !datagram(false) || classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl);
-    }
-
-    /** DATAGRAM_DATA shows UDP, and ICMP messages other than errors (echo and the like). */
-    private boolean datagram(boolean icmpError) {
-        int proto = parsed.protocol();
-        return proto == IpProtocol.UDP || (proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) && !icmpError
-                && parsed.has(ParsedPacket.HAS_TRANSPORT);
-    }
-
-    private boolean forward() {
-        inbound = false;
-        flow = null;
-        facts.reset();
-        facts.v6 = v6;
-        facts.protocol = parsed.protocol();
-        facts.sourceKnown = true;
-        if (v6) {
-            facts.sourceHi = parsed.srcHi();
-            facts.sourceLo = parsed.srcLo();
-            facts.destinationHi = parsed.dstHi();
-            facts.destinationLo = parsed.dstLo();
-            facts.destinationAddressType = ClassifyFacts.addressTypeV6(parsed.dstHi());
-        } else {
-            facts.sourceLo = Integer.toUnsignedLong(parsed.srcV4());
-            facts.destinationLo = Integer.toUnsignedLong(parsed.dstV4());
-            facts.destinationAddressType = ClassifyFacts.addressTypeV4(parsed.dstV4());
-        }
-        facts.compartmentId = COMPARTMENT;
-        if (parsed.has(ParsedPacket.FRAGMENT)) facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT;
-        return classify(v(FWPM_LAYER_IPFORWARD_V4), nbl);
+    @Override
+    protected boolean opensFlow() {
+        return flow == null && hasFlowKey();
     }
 
     // ------------------------------------------------------------------------------------------------ ALE
@@ -382,7 +321,8 @@ public final class Replay {
     /**
      * The ALE part of a packet that is not an ICMP error (see the class comment); false when the packet is dropped.
      */
-    private boolean ale() {
+    @Override
+    protected boolean ale() {
         if (!hasFlowKey()) return true; // a non-first fragment, or a protocol without a header jwfp reads: no flow
         int proto = parsed.protocol();
         boolean tcp = proto == IpProtocol.TCP;
@@ -508,7 +448,8 @@ public final class Replay {
      * Classifies the current packet (or ALE operation) at {@code layer} and counts the decision; true when the
      * packet goes on. Skips layers without filters.
      */
-    private boolean classify(Layer layer, Object data) {
+    @Override
+    protected boolean classify(Layer layer, Object data) {
         if (!engine.hasFilters(layer)) return true;
         prepare(layer, data);
         classifying = true;
@@ -546,24 +487,8 @@ public final class Replay {
         in.reset(layer);
         facts.fillInto(in);
         meta.reset();
-        meta.setCompartmentId(COMPARTMENT);
-        meta.setPacketDirection(inbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND);
-        meta.setHeaderSizes(parsed.ipHeaderSize(), parsed.has(ParsedPacket.HAS_TRANSPORT) ? parsed.transportHeaderSize() : 0);
-        if (flow != null) meta.setFlowHandle(flow.handle);
-        if ((facts.flags & ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY) != 0) {
-            meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_ALE_CLASSIFY_REQUIRED;
-        }
-        int proto = parsed.protocol();
-        if ((proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) && !parsed.has(ParsedPacket.ICMP_ERROR)
-                && parsed.has(ParsedPacket.HAS_TRANSPORT)) {
-            meta.icmpIdAndSequence = (parsed.icmpId() << 16) | (parsed.icmpSeq() & 0xFFFF);
-            meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_ICMP_ID_AND_SEQUENCE;
-        }
+        packetMetadata(meta, COMPARTMENT, flow == null ? 0 : flow.handle);
         if (data == nbl) Indications.place(nbl, layer, inbound, parsed, ipOff, ipLen);
-    }
-
-    private Layer v(Layer v4) {
-        return v6 ? v4.otherIpVersion() : v4;
     }
 
     // ------------------------------------------------------------------------------------------------ injection
