@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "The Windows Filtering Platform, rebuilt in Java for Linux.",
         subcommands = {TraceCommand.class, ExplainCommand.class, StatusCommand.class, ApplyCommand.class,
                 FilterCommand.class, SublayerCommand.class, CalloutCommand.class, EventsCommand.class, LayersCommand.class,
-                CalloutsCommand.class, ImportCommand.class, ShowCommand.class,
+                CalloutsCommand.class, ImportCommand.class, ShowCommand.class, ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Jwfp implements Runnable {
     @CommandLine.Spec
@@ -38,7 +38,7 @@ public final class Jwfp implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parse) -> {
             Throwable e = ex;
-            if (e instanceof DaemonUnavailable) {
+            if (e instanceof DaemonUnavailable || e instanceof ReplayCommand.CaptureProblem) {
                 line.getErr().println("jwfp: " + e.getMessage());
                 line.getErr().flush();
                 return 1;

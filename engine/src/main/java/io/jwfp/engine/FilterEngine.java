@@ -84,6 +84,21 @@ public final class FilterEngine {
     }
 
     /**
+     * FwpsFlowAssociateContext0 for the shims, which know whether flow {@code flowHandle} exists ({@code flowExists}):
+     * STATUS_FWP_CALLOUT_NOT_FOUND for an unknown callout, STATUS_INVALID_PARAMETER when it has no flowDeleteFn or the
+     * flow does not exist, STATUS_OBJECT_NAME_EXISTS when the callout attached a context there already.
+     */
+    public NtStatus flowAssociateContext(long flowHandle, int layerId, int calloutId, long context, boolean flowExists) {
+        FwpsCallout c = callouts.byId(calloutId);
+        if (c == null) return NtStatus.STATUS_FWP_CALLOUT_NOT_FOUND;
+        if (c.flowDeleteFn() == io.jwfp.engine.callout.FlowDeleteFn.NONE || !flowExists) {
+            return NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        return flowContexts.associate(flowHandle, layerId, calloutId, context)
+                ? NtStatus.STATUS_SUCCESS : NtStatus.STATUS_OBJECT_NAME_EXISTS;
+    }
+
+    /**
      * FwpsFlowRemoveContext0: detaches a callout's context from a flow and hands it to the callout's flowDeleteFn.
      * STATUS_NOT_FOUND when none is attached.
      */

@@ -1,5 +1,9 @@
 package io.jwfp.engine.layer;
 
+import io.jwfp.packet.IpProtocol;
+import io.jwfp.packet.NetBufferList;
+import io.jwfp.packet.ParsedPacket;
+
 /**
  * Where a layer indicates a packet: the offset of {@code layerData}'s current data within the packet
  * (wfp-semantics §3.3, §3.4). The network layers show the IP header (outbound) or the transport header (inbound,
@@ -38,5 +42,29 @@ public final class Indications {
             case FWPM_LAYER_INBOUND_ICMP_ERROR_V4 -> transportOffset + 8;
             default -> inbound ? payload : transportOffset; // DATAGRAM_DATA and the ALE layers
         };
+    }
+
+    /**
+     * Moves {@code list}'s data to where {@code layer} indicates the parsed packet {@code p}, which lies at
+     * {@code ipOffset} for {@code ipLength} bytes of the list's segment: the data starts at {@link #offset} and ends with
+     * the packet. Allocates nothing.
+     */
+    public static void place(NetBufferList list, Layer layer, boolean inbound, ParsedPacket p, long ipOffset,
+                             long ipLength) {
+        int proto = p.protocol();
+        boolean icmp = proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6;
+        boolean transportKnown = p.has(ParsedPacket.HAS_TRANSPORT);
+        long transport = transportKnown ? p.transportOffset() : ipOffset + p.ipHeaderSize();
+        long payload = transportKnown ? p.payloadOffset() : transport;
+        long off = offset(layer, inbound, icmp, ipOffset, transport, payload);
+        long end = ipOffset + ipLength;
+        long cur = list.dataOffset();
+        if (off < cur) {
+            list.retreat(cur - off);
+        } else {
+            list.setDataLength(list.segment().byteSize() - cur);
+            list.advance(off - cur);
+        }
+        list.setDataLength(Math.max(0, end - off));
     }
 }

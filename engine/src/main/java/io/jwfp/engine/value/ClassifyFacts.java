@@ -2,6 +2,9 @@ package io.jwfp.engine.value;
 
 import static io.jwfp.engine.layer.Conditions.*;
 
+import io.jwfp.packet.IpProtocol;
+import io.jwfp.packet.ParsedPacket;
+
 /**
  * What a shim knows about one classification, as plain numbers, and the single mapping from those facts to a layer's
  * incoming values ({@link #fillInto}). The simulated network and the NFQUEUE shim both describe a packet or an ALE
@@ -128,6 +131,61 @@ public final class ClassifyFacts {
         remoteKnown = true;
         remoteHi = hi;
         remoteLo = lo;
+        return this;
+    }
+
+    /**
+     * Forgets every fact, then describes a parsed IP packet seen from this host: a packet travelling {@code inbound}
+     * has its destination as the local side. Sets the IP version, protocol, addresses and their types, the ports (for
+     * ICMP the type as local and the code as remote port, WFP's convention at the packet layers), IS_FRAGMENT, the
+     * direction and, for ICMP errors, the EMBEDDED_* facts of the quoted packet. Interfaces, the compartment and
+     * loopback are the shim's to add. Allocates nothing.
+     */
+    public ClassifyFacts fromPacket(ParsedPacket p, boolean inbound) {
+        reset();
+        v6 = p.ipVersion() == 6;
+        int proto = p.protocol();
+        protocol = proto;
+        if (v6) {
+            long sHi = p.srcHi(), sLo = p.srcLo(), dHi = p.dstHi(), dLo = p.dstLo();
+            if (inbound) {
+                local(dHi, dLo).remote(sHi, sLo);
+            } else {
+                local(sHi, sLo).remote(dHi, dLo);
+            }
+            localAddressType = addressTypeV6(localHi);
+            remoteAddressType = addressTypeV6(remoteHi);
+        } else {
+            int s = p.srcV4(), d = p.dstV4();
+            local(inbound ? d : s).remote(inbound ? s : d);
+            localAddressType = addressTypeV4((int) localLo);
+            remoteAddressType = addressTypeV4((int) remoteLo);
+        }
+        boolean icmp = proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6;
+        if (icmp && p.has(ParsedPacket.HAS_TRANSPORT)) {
+            localPort = p.icmpType();
+            remotePort = p.icmpCode();
+        } else if (p.has(ParsedPacket.HAS_PORTS)) {
+            localPort = inbound ? p.dstPort() : p.srcPort();
+            remotePort = inbound ? p.srcPort() : p.dstPort();
+        }
+        if (p.has(ParsedPacket.FRAGMENT)) flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT;
+        direction = inbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND;
+        if (p.has(ParsedPacket.ICMP_ERROR) && p.has(ParsedPacket.HAS_INNER_IP)) {
+            // The quoted packet: inbound errors quote what we sent (inner source = us), outbound ones what we received.
+            embeddedProtocol = p.innerProtocol();
+            embeddedRemoteKnown = true;
+            if (p.innerIpVersion() == 6) {
+                embeddedRemoteHi = inbound ? p.innerDstHi() : p.innerSrcHi();
+                embeddedRemoteLo = inbound ? p.innerDstLo() : p.innerSrcLo();
+            } else {
+                embeddedRemoteLo = Integer.toUnsignedLong(inbound ? p.innerDstV4() : p.innerSrcV4());
+            }
+            if (p.has(ParsedPacket.HAS_INNER_PORTS)) {
+                embeddedLocalPort = inbound ? p.innerSrcPort() : p.innerDstPort();
+                embeddedRemotePort = inbound ? p.innerDstPort() : p.innerSrcPort();
+            }
+        }
         return this;
     }
 

@@ -1,8 +1,6 @@
 package io.jwfp.shim.sim;
 
 import io.jwfp.engine.callout.ClassifyContext;
-import io.jwfp.engine.callout.FlowDeleteFn;
-import io.jwfp.engine.callout.FwpsCallout;
 import io.jwfp.engine.callout.FwpsClassifyOut;
 import io.jwfp.engine.kernel.AddressFamily;
 import io.jwfp.engine.kernel.ClassifyHandle;
@@ -294,12 +292,8 @@ final class SimKernel implements FwpsKernel {
 
     @Override
     public NtStatus flowAssociateContext(long flowId, int layerId, int calloutId, long flowContext) {
-        FwpsCallout c = host.engine().callouts().byId(calloutId);
-        if (c == null) return NtStatus.STATUS_FWP_CALLOUT_NOT_FOUND;
-        if (c.flowDeleteFn() == FlowDeleteFn.NONE) return NtStatus.STATUS_INVALID_PARAMETER;
-        if (host.flows().byHandle(flowId) == null) return NtStatus.STATUS_INVALID_PARAMETER;
-        return host.engine().flowContexts().associate(flowId, layerId, calloutId, flowContext)
-                ? NtStatus.STATUS_SUCCESS : NtStatus.STATUS_OBJECT_NAME_EXISTS;
+        return host.engine().flowAssociateContext(flowId, layerId, calloutId, flowContext,
+                host.flows().byHandle(flowId) != null);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jwfp.shim.nfqueue.live;
 
+import io.jwfp.engine.flow.FlowKey;
 import io.jwfp.engine.layer.Layer;
 
 /**
@@ -8,17 +9,8 @@ import io.jwfp.engine.layer.Layer;
  * key fields never change; the rest is written by the queue thread handling the flow's packets (netfilter's flow hash
  * keeps a flow on one queue) and read by status and cleanup under the table's lock.
  */
-public final class Flow {
+public final class Flow extends FlowKey {
     final long handle;
-    final boolean v6;
-    final int protocol;
-    final long localHi;
-    final long localLo;
-    final int localPort;
-    final long remoteHi;
-    final long remoteLo;
-    final int remotePort;
-    final int hash;
     /** The layer that authorized the flow (ALE_AUTH_CONNECT or ALE_AUTH_RECV_ACCEPT of its IP version). */
     volatile Layer authLayer;
     /** The policy sequence number the flow was (re)authorized under. */
@@ -37,17 +29,9 @@ public final class Flow {
     volatile boolean ended;
 
     Flow(long handle, boolean v6, int protocol, long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
-         int remotePort, int hash, boolean inbound) {
+         int remotePort, boolean inbound) {
+        super(v6, protocol, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
         this.handle = handle;
-        this.v6 = v6;
-        this.protocol = protocol;
-        this.localHi = localHi;
-        this.localLo = localLo;
-        this.localPort = localPort;
-        this.remoteHi = remoteHi;
-        this.remoteLo = remoteLo;
-        this.remotePort = remotePort;
-        this.hash = hash;
         this.inbound = inbound;
     }
 
@@ -83,24 +67,6 @@ public final class Flow {
     /** The process that owns the flow's socket, or null when unknown. */
     public ProcessInfo process() {
         return process;
-    }
-
-    boolean matches(boolean v6, int protocol, long lhi, long llo, int lport, long rhi, long rlo, int rport) {
-        return this.localPort == lport && this.remotePort == rport && this.protocol == protocol && this.localLo == llo
-                && this.remoteLo == rlo && this.localHi == lhi && this.remoteHi == rhi && this.v6 == v6;
-    }
-
-    static int hash(boolean v6, int protocol, long lhi, long llo, int lport, long rhi, long rlo, int rport) {
-        long h = (v6 ? 0x9E37_79B9_7F4A_7C15L : 0) ^ protocol;
-        h = h * 0x100_0000_01B3L ^ lhi;
-        h = h * 0x100_0000_01B3L ^ llo;
-        h = h * 0x100_0000_01B3L ^ ((long) lport << 16 | rport);
-        h = h * 0x100_0000_01B3L ^ rhi;
-        h = h * 0x100_0000_01B3L ^ rlo;
-        h ^= h >>> 29;
-        h *= 0xBF58_476D_1CE4_E5B9L;
-        h ^= h >>> 32;
-        return (int) h;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.jwfp.shim.nfqueue.live;
 
 import io.jwfp.engine.FilterEngine;
+import io.jwfp.engine.flow.FlowKeyTable;
 import io.jwfp.shim.nfqueue.Conntrack;
 import io.jwfp.shim.nfqueue.CtTuple;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live ALE flow table: flows by 5-tuple (open addressing, so a lookup allocates nothing) and by handle. A flow
+ * The live ALE flow table: flows by 5-tuple (a {@link FlowKeyTable}: open addressing, so a lookup allocates nothing) and by handle. A flow
  * ends when conntrack forgets the connection ({@link #conntrackDestroyed}, from ctnetlink destroy events) or, where
  * events are unavailable or were lost, after an idle time ({@link #sweep}); its flow contexts then go to the callouts'
  * flowDeleteFn ({@link FilterEngine#flowDeleted}).
@@ -19,8 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FlowTable {
     private final FilterEngine engine;
-    private Flow[] slots = new Flow[1024];
-    private int size;
+    private final FlowKeyTable<Flow> table = new FlowKeyTable<>();
     private final Map<Long, Flow> byHandle = new HashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
     private final AtomicLong created = new AtomicLong();
@@ -32,14 +32,7 @@ public final class FlowTable {
 
     /** The flow with this 5-tuple (local side first), or null. Allocates nothing. */
     public synchronized Flow find(boolean v6, int protocol, long lhi, long llo, int lport, long rhi, long rlo, int rport) {
-        int mask = slots.length - 1;
-        int i = Flow.hash(v6, protocol, lhi, llo, lport, rhi, rlo, rport) & mask;
-        Flow f;
-        while ((f = slots[i]) != null) {
-            if (f.matches(v6, protocol, lhi, llo, lport, rhi, rlo, rport)) return f;
-            i = (i + 1) & mask;
-        }
-        return null;
+        return table.find(v6, protocol, lhi, llo, lport, rhi, rlo, rport);
     }
 
     /** A fresh flow handle: ALE layers see it before the flow exists (FLOW_HANDLE metadata at ALE_AUTH_CONNECT). */
@@ -50,29 +43,12 @@ public final class FlowTable {
     /** Adds a flow under {@code handle} (the caller checked that none exists for the 5-tuple). */
     public synchronized Flow create(long handle, boolean v6, int protocol, long lhi, long llo, int lport, long rhi,
                                     long rlo, int rport, boolean inbound) {
-        if ((size + 1) * 2 > slots.length) grow();
-        int h = Flow.hash(v6, protocol, lhi, llo, lport, rhi, rlo, rport);
-        Flow f = new Flow(handle, v6, protocol, lhi, llo, lport, rhi, rlo, rport, h, inbound);
+        Flow f = new Flow(handle, v6, protocol, lhi, llo, lport, rhi, rlo, rport, inbound);
         f.lastSeenNanos = System.nanoTime();
-        insert(f);
+        table.insert(f);
         byHandle.put(f.handle, f);
         created.incrementAndGet();
         return f;
-    }
-
-    private void insert(Flow f) {
-        int mask = slots.length - 1;
-        int i = f.hash & mask;
-        while (slots[i] != null) i = (i + 1) & mask;
-        slots[i] = f;
-        size++;
-    }
-
-    private void grow() {
-        Flow[] old = slots;
-        slots = new Flow[old.length * 2];
-        size = 0;
-        for (Flow f : old) if (f != null) insert(f);
     }
 
     /** The flow with this handle, or null. */
@@ -85,7 +61,7 @@ public final class FlowTable {
         synchronized (this) {
             if (f.ended) return;
             f.ended = true;
-            removeSlot(f);
+            table.remove(f);
             byHandle.remove(f.handle);
         }
         ended.incrementAndGet();
@@ -99,24 +75,6 @@ public final class FlowTable {
     public void abort(Flow f) {
         f.aborted = true;
         engine.flowDeleted(f.handle);
-    }
-
-    private void removeSlot(Flow f) {
-        int mask = slots.length - 1;
-        int i = f.hash & mask;
-        while (slots[i] != null && slots[i] != f) i = (i + 1) & mask;
-        if (slots[i] == null) return;
-        slots[i] = null;
-        size--;
-        // Backward-shift the rest of the cluster so probing still finds every flow.
-        int j = (i + 1) & mask;
-        while (slots[j] != null) {
-            Flow g = slots[j];
-            slots[j] = null;
-            size--;
-            insert(g);
-            j = (j + 1) & mask;
-        }
     }
 
     /**
@@ -151,11 +109,10 @@ public final class FlowTable {
     public int sweep(long nowNanos, long datagramIdleNanos, long streamIdleNanos) {
         List<Flow> idle = new ArrayList<>();
         synchronized (this) {
-            for (Flow f : slots) {
-                if (f == null) continue;
+            table.forEach(f -> {
                 long limit = f.protocol == 6 ? streamIdleNanos : datagramIdleNanos;
                 if (nowNanos - f.lastSeenNanos > limit) idle.add(f);
-            }
+            });
         }
         for (Flow f : idle) end(f);
         return idle.size();
@@ -171,7 +128,7 @@ public final class FlowTable {
     }
 
     public synchronized int size() {
-        return size;
+        return table.size();
     }
 
     /** Flows created since start. */

@@ -2,8 +2,6 @@ package io.jwfp.shim.nfqueue.live;
 
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.callout.ClassifyContext;
-import io.jwfp.engine.callout.FlowDeleteFn;
-import io.jwfp.engine.callout.FwpsCallout;
 import io.jwfp.engine.callout.FwpsClassifyOut;
 import io.jwfp.engine.kernel.AddressFamily;
 import io.jwfp.engine.kernel.ClassifyHandle;
@@ -20,6 +18,7 @@ import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
 import io.jwfp.packet.NetBufferList;
+import io.jwfp.packet.PacketRewrite;
 import io.jwfp.shim.nfqueue.RawIpSender;
 import io.jwfp.shim.nfqueue.natives.Constants;
 import io.jwfp.engine.layer.Layer;
@@ -504,12 +503,7 @@ public final class LiveKernel implements FwpsKernel {
 
     @Override
     public NtStatus flowAssociateContext(long flowId, int layerId, int calloutId, long flowContext) {
-        FwpsCallout c = engine.callouts().byId(calloutId);
-        if (c == null) return NtStatus.STATUS_FWP_CALLOUT_NOT_FOUND;
-        if (c.flowDeleteFn() == FlowDeleteFn.NONE) return NtStatus.STATUS_INVALID_PARAMETER;
-        if (flows.byHandle(flowId) == null) return NtStatus.STATUS_INVALID_PARAMETER;
-        return engine.flowContexts().associate(flowId, layerId, calloutId, flowContext)
-                ? NtStatus.STATUS_SUCCESS : NtStatus.STATUS_OBJECT_NAME_EXISTS;
+        return engine.flowAssociateContext(flowId, layerId, calloutId, flowContext, flows.byHandle(flowId) != null);
     }
 
     @Override

@@ -5,18 +5,21 @@ import static io.jwfp.engine.layer.Layer.*;
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.arbitration.ClassifyResult;
 import io.jwfp.engine.callout.FwpsIncomingMetadataValues;
+import io.jwfp.engine.flow.FlowKey;
 import io.jwfp.engine.kernel.FwpsInjectCompleteFn;
 import io.jwfp.engine.kernel.InjectionHandle;
 import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.layer.Indications;
 import io.jwfp.engine.layer.Layer;
+import io.jwfp.engine.layer.PacketLayerWalk;
 import io.jwfp.engine.value.ClassifyFacts;
 import io.jwfp.engine.value.ConditionFlags;
 import io.jwfp.engine.value.FwpsIncomingValues;
 import io.jwfp.packet.IpProtocol;
 import io.jwfp.packet.NetBufferList;
 import io.jwfp.packet.PacketParser;
+import io.jwfp.packet.PacketRewrite;
 import io.jwfp.packet.ParsedPacket;
 import io.jwfp.packet.TcpView;
 import io.jwfp.packet.repr.Ipv4Header;
@@ -54,28 +57,25 @@ import java.util.List;
  * <p>One instance per queue thread (confined): its parser, incoming values, metadata, facts, classify result and
  * list are reused, so a packet of a known flow is classified without allocating.
  */
-public final class PacketPipeline implements PacketHandler {
+public final class PacketPipeline extends PacketLayerWalk implements PacketHandler {
     private static final ThreadLocal<PacketPipeline> CURRENT = new ThreadLocal<>();
     /** The one compartment Linux has (per network namespace). */
     private static final int COMPARTMENT = 1;
 
     private final LiveRuntime rt;
     private final FilterEngine engine;
-    private final ParsedPacket parsed = new ParsedPacket();
     private final FwpsIncomingValues in = new FwpsIncomingValues();
     private final FwpsIncomingMetadataValues meta = new FwpsIncomingMetadataValues();
     private final ClassifyResult result = new ClassifyResult();
-    private final ClassifyFacts facts = new ClassifyFacts();
 
     // The packet being classified (the receive buffer, or a callout's replacement).
     private MemorySegment seg;
     private long ipOff;
     private int ipLen;
-    private NetBufferList nbl;
     private MemorySegment receiveBuffer;
     private NetBufferList receiveNbl;
-    private boolean inbound;
-    private boolean v6;
+    // The mark of the packet being walked (the conntrack state its ALE part reads).
+    private int walkMark;
     private int inIf;
     private int outIf;
     private int queueUid;
@@ -197,7 +197,7 @@ public final class PacketPipeline implements PacketHandler {
             boolean ok = switch (hook) {
                 case Constants.NF_INET_LOCAL_OUT -> outbound(mark, false);
                 case Constants.NF_INET_LOCAL_IN -> inbound(mark, false);
-                case Constants.NF_INET_FORWARD -> forward();
+                case Constants.NF_INET_FORWARD -> forward(COMPARTMENT);
                 default -> true;
             };
             finish(ok, verdicts, packetId, mark, truncated, deferred);
@@ -384,75 +384,35 @@ public final class PacketPipeline implements PacketHandler {
 
     // ------------------------------------------------------------------------------------------------ paths
 
-    /** @param networkOnly only OUTBOUND_IPPACKET (a packet injected at the network layer) */
+    /** The outbound walk ({@link PacketLayerWalk#outbound}) of a packet queued with {@code mark}. */
     private boolean outbound(int mark, boolean networkOnly) {
-        inbound = false;
-        packetFacts();
-        if (networkOnly) return classify(v(FWPM_LAYER_OUTBOUND_IPPACKET_V4), nbl);
-        int proto = parsed.protocol();
-        boolean icmpError = parsed.has(ParsedPacket.ICMP_ERROR);
-        if (!icmpError && !ale(mark)) return false;
-        if (datagram(proto, icmpError) && !classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl)) return false;
-        if (icmpError && !classify(v(FWPM_LAYER_OUTBOUND_ICMP_ERROR_V4), nbl)) return false;
-        if (!classify(v(FWPM_LAYER_OUTBOUND_TRANSPORT_V4), nbl)) return false;
-        return classify(v(FWPM_LAYER_OUTBOUND_IPPACKET_V4), nbl);
+        walkMark = mark;
+        return outbound(networkOnly);
     }
 
-    /** @param fromTransport skip INBOUND_IPPACKET (a packet injected at the transport layer) */
+    /** The inbound walk ({@link PacketLayerWalk#inbound}) of a packet queued with {@code mark}. */
     private boolean inbound(int mark, boolean fromTransport) {
-        inbound = true;
-        packetFacts();
-        int proto = parsed.protocol();
-        boolean icmpError = parsed.has(ParsedPacket.ICMP_ERROR);
-        if (!fromTransport && !classify(v(FWPM_LAYER_INBOUND_IPPACKET_V4), nbl)) return false;
-        if (!icmpError && (mark & Marks.CT_NEW) != 0 && findFlow() == null) {
-            // No flow yet: the transport layer marks the packet for ALE classification, as Windows does.
-            facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY;
-            boolean ok = classify(v(FWPM_LAYER_INBOUND_TRANSPORT_V4), nbl);
-            facts.flags &= ~ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY;
-            if (!ok) return false;
-        } else if (!classify(v(FWPM_LAYER_INBOUND_TRANSPORT_V4), nbl)) {
-            return false;
-        }
-        if (icmpError) return classify(v(FWPM_LAYER_INBOUND_ICMP_ERROR_V4), nbl);
-        if (!ale(mark)) return false;
-        return !datagram(proto, false) || classify(v(FWPM_LAYER_DATAGRAM_DATA_V4), nbl);
+        walkMark = mark;
+        return inbound(fromTransport);
     }
 
-    /**
-     * Whether DATAGRAM_DATA indicates the packet: UDP, and ICMP messages other than errors (echo and the like), which
-     * Windows shows there too — ddproxy's ICMP mode redirects echo requests at that layer.
-     */
-    private boolean datagram(int proto, boolean icmpError) {
-        return proto == IpProtocol.UDP
-                || (proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) && !icmpError && parsed.has(ParsedPacket.HAS_TRANSPORT);
+    @Override
+    protected boolean opensFlow() {
+        return (walkMark & Marks.CT_NEW) != 0 && findFlow() == null;
     }
 
-    private boolean forward() {
-        inbound = false;
-        facts.reset();
-        facts.v6 = v6;
-        facts.protocol = parsed.protocol();
-        facts.sourceKnown = true;
-        if (v6) {
-            facts.sourceHi = parsed.srcHi();
-            facts.sourceLo = parsed.srcLo();
-            facts.destinationHi = parsed.dstHi();
-            facts.destinationLo = parsed.dstLo();
-            facts.destinationAddressType = ClassifyFacts.addressTypeV6(parsed.dstHi());
-        } else {
-            facts.sourceLo = Integer.toUnsignedLong(parsed.srcV4());
-            facts.destinationLo = Integer.toUnsignedLong(parsed.dstV4());
-            facts.destinationAddressType = ClassifyFacts.addressTypeV4(parsed.dstV4());
-        }
-        facts.compartmentId = COMPARTMENT;
+    @Override
+    protected boolean ale() {
+        return ale(walkMark);
+    }
+
+    @Override
+    protected void forwardFacts() {
         interfaceFacts(inIf);
         if (outIf > 0) {
             facts.forwardIfIndex = outIf;
             facts.forwardIfLuid = rt.interfaces().luid(outIf);
         }
-        if (parsed.has(ParsedPacket.FRAGMENT)) facts.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT;
-        return classify(v(FWPM_LAYER_IPFORWARD_V4), nbl);
     }
 
     // ------------------------------------------------------------------------------------------------ ALE
@@ -538,10 +498,7 @@ public final class PacketPipeline implements PacketHandler {
 
     /** The flow key's ports: TCP/UDP ports; for ICMP the echo id as local port (WFP keys ICMP flows by id). */
     private int flowPort(boolean local) {
-        int proto = parsed.protocol();
-        if (proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) return local ? parsed.icmpId() : 0;
-        if (!parsed.has(ParsedPacket.HAS_PORTS)) return 0;
-        return local == inbound ? parsed.dstPort() : parsed.srcPort();
+        return local ? FlowKey.localPort(parsed, inbound) : FlowKey.remotePort(parsed, inbound);
     }
 
     /** Whether any ALE layer of this IP version holds filters (else the process lookup is not worth its cost). */
@@ -666,7 +623,8 @@ public final class PacketPipeline implements PacketHandler {
 
     // ------------------------------------------------------------------------------------------------ classify
 
-    private boolean classify(Layer layer, Object data) {
+    @Override
+    protected boolean classify(Layer layer, Object data) {
         Flow f = flow;
         return classify(layer, data, f == null ? 0 : f.handle, null);
     }
@@ -722,13 +680,7 @@ public final class PacketPipeline implements PacketHandler {
         in.reset(layer);
         facts.fillInto(in);
         meta.reset();
-        meta.setCompartmentId(COMPARTMENT);
-        meta.setPacketDirection(inbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND);
-        meta.setHeaderSizes(parsed.ipHeaderSize(), parsed.has(ParsedPacket.HAS_TRANSPORT) ? parsed.transportHeaderSize() : 0);
-        if (flowHandle != 0) meta.setFlowHandle(flowHandle);
-        if ((facts.flags & ConditionFlags.FWP_CONDITION_FLAG_REQUIRES_ALE_CLASSIFY) != 0) {
-            meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_ALE_CLASSIFY_REQUIRED;
-        }
+        packetMetadata(meta, COMPARTMENT, flowHandle);
         if (proc != null && layer.isAle()) {
             if (proc.pid() >= 0) {
                 meta.setProcess(proc.pid(), proc.path(), proc.token());
@@ -743,12 +695,6 @@ public final class PacketPipeline implements PacketHandler {
             meta.setTransportEndpointHandle(flow.process.inode());
         }
         if (pendable) meta.setCompletionHandle(pendToken);
-        int proto = parsed.protocol();
-        if ((proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) && !parsed.has(ParsedPacket.ICMP_ERROR)
-                && parsed.has(ParsedPacket.HAS_TRANSPORT)) {
-            meta.icmpIdAndSequence = (parsed.icmpId() << 16) | (parsed.icmpSeq() & 0xFFFF);
-            meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_ICMP_ID_AND_SEQUENCE;
-        }
         if (inbound && inIf > 0) {
             meta.sourceInterfaceIndex = inIf;
             meta.currentMetadataValues |= FwpsIncomingMetadataValues.FWPS_METADATA_FIELD_SOURCE_INTERFACE_INDEX;
@@ -758,75 +704,19 @@ public final class PacketPipeline implements PacketHandler {
 
     /** Moves the list's data to where {@code layer} indicates the packet (wfp-semantics §3.3). */
     private void place(Layer layer) {
-        int proto = parsed.protocol();
-        boolean icmp = proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6;
-        long transport = parsed.has(ParsedPacket.HAS_TRANSPORT) ? parsed.transportOffset() : ipOff + parsed.ipHeaderSize();
-        long payload = parsed.has(ParsedPacket.HAS_TRANSPORT) ? parsed.payloadOffset() : transport;
-        long off = Indications.offset(layer, inbound, icmp, ipOff, transport, payload);
-        long end = ipOff + ipLen;
-        NetBufferList l = nbl;
-        long cur = l.dataOffset();
-        if (off < cur) {
-            l.retreat(cur - off);
-        } else {
-            l.setDataLength(l.segment().byteSize() - cur);
-            l.advance(off - cur);
-        }
-        l.setDataLength(Math.max(0, end - off));
+        Indications.place(nbl, layer, inbound, parsed, ipOff, ipLen);
     }
 
     // ------------------------------------------------------------------------------------------------ facts
 
     /** The current packet's facts, seen from this host (local = our side). */
-    private void packetFacts() {
-        ClassifyFacts c = facts.reset();
-        c.v6 = v6;
-        int proto = parsed.protocol();
-        c.protocol = proto;
-        if (v6) {
-            long sHi = parsed.srcHi(), sLo = parsed.srcLo(), dHi = parsed.dstHi(), dLo = parsed.dstLo();
-            if (inbound) {
-                c.local(dHi, dLo).remote(sHi, sLo);
-            } else {
-                c.local(sHi, sLo).remote(dHi, dLo);
-            }
-            c.localAddressType = ClassifyFacts.addressTypeV6(c.localHi);
-            c.remoteAddressType = ClassifyFacts.addressTypeV6(c.remoteHi);
-        } else {
-            int s = parsed.srcV4(), d = parsed.dstV4();
-            c.local(inbound ? d : s).remote(inbound ? s : d);
-            c.localAddressType = ClassifyFacts.addressTypeV4((int) c.localLo);
-            c.remoteAddressType = ClassifyFacts.addressTypeV4((int) c.remoteLo);
-        }
-        boolean icmp = proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6;
-        if (icmp && parsed.has(ParsedPacket.HAS_TRANSPORT)) {
-            c.localPort = parsed.icmpType(); // WFP's convention at the packet layers
-            c.remotePort = parsed.icmpCode();
-        } else if (parsed.has(ParsedPacket.HAS_PORTS)) {
-            c.localPort = inbound ? parsed.dstPort() : parsed.srcPort();
-            c.remotePort = inbound ? parsed.srcPort() : parsed.dstPort();
-        }
+    @Override
+    protected void packetFacts() {
+        ClassifyFacts c = facts.fromPacket(parsed, inbound);
         int ifindex = inbound ? inIf : outIf;
         if (ifindex == Interfaces.LOOPBACK_INDEX) c.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_LOOPBACK;
-        if (parsed.has(ParsedPacket.FRAGMENT)) c.flags |= ConditionFlags.FWP_CONDITION_FLAG_IS_FRAGMENT;
         c.compartmentId = COMPARTMENT;
-        c.direction = inbound ? ConditionFlags.FWP_DIRECTION_INBOUND : ConditionFlags.FWP_DIRECTION_OUTBOUND;
         interfaceFacts(ifindex);
-        if (parsed.has(ParsedPacket.ICMP_ERROR) && parsed.has(ParsedPacket.HAS_INNER_IP)) {
-            // The quoted packet: inbound errors quote what we sent (inner source = us), outbound ones what we received.
-            c.embeddedProtocol = parsed.innerProtocol();
-            c.embeddedRemoteKnown = true;
-            if (parsed.innerIpVersion() == 6) {
-                c.embeddedRemoteHi = inbound ? parsed.innerDstHi() : parsed.innerSrcHi();
-                c.embeddedRemoteLo = inbound ? parsed.innerDstLo() : parsed.innerSrcLo();
-            } else {
-                c.embeddedRemoteLo = Integer.toUnsignedLong(inbound ? parsed.innerDstV4() : parsed.innerSrcV4());
-            }
-            if (parsed.has(ParsedPacket.HAS_INNER_PORTS)) {
-                c.embeddedLocalPort = inbound ? parsed.innerSrcPort() : parsed.innerDstPort();
-                c.embeddedRemotePort = inbound ? parsed.innerDstPort() : parsed.innerSrcPort();
-            }
-        }
     }
 
     private void interfaceFacts(int ifindex) {
@@ -835,10 +725,6 @@ public final class PacketPipeline implements PacketHandler {
             facts.ifType = rt.interfaces().type(ifindex);
             facts.ifLuid = rt.interfaces().luid(ifindex);
         }
-    }
-
-    private Layer v(Layer v4) {
-        return v6 ? v4.otherIpVersion() : v4;
     }
 
     // ------------------------------------------------------------------------------------------------ injection
@@ -916,33 +802,12 @@ public final class PacketPipeline implements PacketHandler {
 
     /**
      * The complete IP packet an injected list stands for, lengths and checksums fixed, or null when it is not one jwfp
-     * can send. A transport send gets the IP header of the packet it was cloned from ({@code header}, {@code
-     * headerSize} bytes at {@code headerOff}), addressed to {@code remote} when given.
+     * can send ({@link PacketRewrite#fromInjected}).
      */
     static byte[] packetOf(LiveKernel.Kind kind, NetBufferList l, InetAddress remote, MemorySegment header,
                            long headerOff, int headerSize, int ipVersion) {
-        byte[] bytes;
-        if (kind == LiveKernel.Kind.TRANSPORT_SEND) {
-            // The list starts at the transport header: the stack (here: jwfp) builds the IP header, from the original's.
-            int transport = (int) l.dataLength();
-            bytes = new byte[headerSize + transport];
-            MemorySegment.copy(header, ValueLayout.JAVA_BYTE, headerOff, bytes, 0, headerSize);
-            MemorySegment.copy(l.segment(), ValueLayout.JAVA_BYTE, l.dataOffset(), bytes, headerSize, transport);
-            if (remote != null) {
-                // FWPS_TRANSPORT_SEND_PARAMS.remoteAddress: the stack addresses the packet there.
-                byte[] a = remote.getAddress();
-                if ((a.length == 16) != (ipVersion == 6)) return null;
-                System.arraycopy(a, 0, bytes, ipVersion == 6 ? 24 : 16, a.length);
-            }
-        } else {
-            bytes = new byte[(int) l.dataLength()];
-            MemorySegment.copy(l.segment(), ValueLayout.JAVA_BYTE, l.dataOffset(), bytes, 0, bytes.length);
-        }
-        MemorySegment s = MemorySegment.ofArray(bytes);
-        if (!PacketRewrite.fixLengthsAndChecksums(s, bytes.length)) return null;
-        ParsedPacket check = new ParsedPacket();
-        if (!PacketParser.parseIp(s, 0, bytes.length, check) || check.ipVersion() != ipVersion) return null;
-        return bytes;
+        return PacketRewrite.fromInjected(kind == LiveKernel.Kind.TRANSPORT_SEND, l, remote, header, headerOff,
+                headerSize, ipVersion);
     }
 
     /**
