@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jwfp apply FILE}: apply a policy to jwfpd in one transaction. */
-@Command(name = "apply", description = {"Apply a policy file to jwfpd in one transaction (all of it or none of it).",
+@Command(name = "apply", footer = {"", "Examples:", "  jwfp apply examples/policies/samples/port-blocker.yaml", "  jwfp apply --dynamic examples/policies/block-outbound.yaml   (Ctrl-C removes it again)"}, description = {"Apply a policy file to jwfpd in one transaction (all of it or none of it).",
         "Objects with the keys of the file's objects are replaced; with --add they must not exist yet."})
 final class ApplyCommand implements Runnable {
     @Mixin

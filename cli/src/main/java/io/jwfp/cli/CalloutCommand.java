@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jwfp callout list|control}: jwfpd's callout objects, and run-time control of their implementations. */
-@Command(name = "callout", description = "List jwfpd's callouts, or send one a control command.",
+@Command(name = "callout", footer = {"", "Examples:", "  jwfp callout list", "  jwfp callout control port-blocker add-rule port=80"}, description = "List jwfpd's callouts, or send one a control command.",
         subcommands = {CalloutCommand.ListCallouts.class, CalloutCommand.Control.class})
 final class CalloutCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -22,7 +22,7 @@ final class CalloutCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "list", description = "List callout objects (FWPM_CALLOUT_FLAG_REGISTERED shows which have code behind them).")
+    @Command(name = "list", footer = {"", "Example:", "  jwfp callout list"}, description = "List callout objects (FWPM_CALLOUT_FLAG_REGISTERED shows which have code behind them).")
     static final class ListCallouts implements Runnable {
         @Mixin
         Remote remote;
@@ -52,7 +52,7 @@ final class CalloutCommand implements Runnable {
         }
     }
 
-    @Command(name = "control", description = {"Send a control command to a registered callout, e.g.",
+    @Command(name = "control", footer = {"", "Examples:", "  jwfp callout control port-blocker add-rule port=80", "  jwfp callout control port-blocker list-rules"}, description = {"Send a control command to a registered callout, e.g.",
             "jwfp callout control port-blocker add-rule port=80"})
     static final class Control implements Runnable {
         @Mixin

@@ -4,7 +4,7 @@ import io.jwfp.policy.PolicyApplier;
 import picocli.CommandLine.Command;
 
 /** {@code jwfp callouts}: the callout implementations a policy may name. */
-@Command(name = "callouts", description = "List the callout implementations policies can use.")
+@Command(name = "callouts", footer = {"", "Example:", "  jwfp callouts"}, description = "List the callout implementations policies can use.")
 final class CalloutsCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jwfp events [--follow] [--json]}: the net-event log. */
-@Command(name = "events", description = "Show net events (classify drops, and allows if jwfpd logs them).")
+@Command(name = "events", footer = {"", "Examples:", "  jwfp events", "  jwfp events --follow --json | jq .filterName"}, description = "Show net events (classify drops, and allows if jwfpd logs them).")
 final class EventsCommand implements Runnable {
     @Mixin
     Remote remote;

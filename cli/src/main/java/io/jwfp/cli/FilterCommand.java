@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jwfp filter add|delete|list}. */
-@Command(name = "filter", description = "Add, delete and list jwfpd's filters.",
+@Command(name = "filter", footer = {"", "Examples:", "  jwfp filter list", "  jwfp filter add --name no-80 --layer ALE_AUTH_CONNECT_V4 --condition IP_REMOTE_PORT=80 --action BLOCK", "  jwfp filter delete 7"}, description = "Add, delete and list jwfpd's filters.",
         subcommands = {FilterCommand.Add.class, FilterCommand.Delete.class, FilterCommand.ListFilters.class})
 final class FilterCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -110,7 +110,7 @@ final class FilterCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", description = "Delete a filter by run-time id or key.")
+    @Command(name = "delete", footer = {"", "Examples:", "  jwfp filter delete 7", "  jwfp filter delete {4a2bd1f6-8e4b-4d3a-9a5e-0c2b8f1e7d10}"}, description = "Delete a filter by run-time id or key.")
     static final class Delete implements Runnable {
         @Mixin
         Remote remote;

@@ -21,9 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true, description = {
         "Import a `netsh wfp show filters` or `netsh wfp show state` dump from Windows into a jwfp policy (YAML).",
         "Filters keep their keys, names, layers, sublayers (with weights), Windows' effective weights, actions and",
-        "conditions. A filter with a condition jwfp cannot evaluate is imported disabled (it never matches); callouts",
-        "jwfp has no code for act as unregistered callouts. Everything of the kind is reported: a summary on stderr,",
-        "every filter with --report.",
+        "conditions. A filter jwfp cannot evaluate (a condition it has no value for, a terminating Windows callout it has",
+        "no code for, Windows Firewall's interface-quarantine sublayer) is imported disabled: it never matches. Everything",
+        "of the kind is reported: a summary on stderr, every filter with --report; jwfp explain lists them.",
         "",
         "Examples:",
         "  jwfp import wfpstate.xml -o windows.yaml --report import-report.txt",

@@ -7,8 +7,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code jwfp} command. Exit codes: 0 success, 1 the operation failed, 2 bad input (one line on stderr). */
-@Command(name = "jwfp", mixinStandardHelpOptions = true, versionProvider = Jwfp.Version.class,
+@Command(name = "jwfp", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Jwfp.Version.class,
         description = "The Windows Filtering Platform, rebuilt in Java for Linux.",
+        footer = {"", "Examples:", "  jwfp trace tcp                  the seed's TCP handshake through every layer (simulated)",
+                "  jwfp explain --flow \"tcp 192.168.1.20:51000 -> 192.168.1.10:3389\" --direction in --policy windows.xml",
+                "  jwfp replay capture.pcapng --policy policy.yaml --local 10.0.0.0/24",
+                "  jwfp COMMAND --help             help and examples for one command"},
         subcommands = {TraceCommand.class, ExplainCommand.class, StatusCommand.class, ApplyCommand.class,
                 FilterCommand.class, SublayerCommand.class, CalloutCommand.class, EventsCommand.class, LayersCommand.class,
                 CalloutsCommand.class, ImportCommand.class, ShowCommand.class, ReplayCommand.class,

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code jwfp layers [LAYER]}: the layers, or one layer's fields (FWPS field index order). */
-@Command(name = "layers", description = "List the filtering layers, or the fields of one layer.")
+@Command(name = "layers", footer = {"", "Examples:", "  jwfp layers", "  jwfp layers ALE_AUTH_CONNECT_V4"}, description = "List the filtering layers, or the fields of one layer.")
 final class LayersCommand implements Runnable {
     @Parameters(arity = "0..1", paramLabel = "LAYER", description = "A layer, e.g. ALE_AUTH_CONNECT_V4.")
     String layer;

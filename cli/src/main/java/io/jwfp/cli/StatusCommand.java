@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jwfp status}: what jwfpd is doing. */
-@Command(name = "status", description = "Show jwfpd's state: filters per layer, sessions, queues, netfilter wiring.")
+@Command(name = "status", footer = {"", "Examples:", "  jwfp status", "  jwfp status --json --socket /run/jwfp/jwfpd.sock"}, description = "Show jwfpd's state: filters per layer, sessions, queues, netfilter wiring.")
 final class StatusCommand implements Runnable {
     @Mixin
     Remote remote;

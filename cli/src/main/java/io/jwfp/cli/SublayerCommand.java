@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jwfp sublayer add|delete|list}. */
-@Command(name = "sublayer", description = "Add, delete and list sublayers.",
+@Command(name = "sublayer", footer = {"", "Examples:", "  jwfp sublayer list", "  jwfp sublayer add acme --weight 0x9000"}, description = "Add, delete and list sublayers.",
         subcommands = {SublayerCommand.Add.class, SublayerCommand.Delete.class, SublayerCommand.ListSublayers.class})
 final class SublayerCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -21,7 +21,7 @@ final class SublayerCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "add", description = "Add a sublayer (FwpmSubLayerAdd0).")
+    @Command(name = "add", footer = {"", "Example:", "  jwfp sublayer add acme --weight 0x9000 --persistent"}, description = "Add a sublayer (FwpmSubLayerAdd0).")
     static final class Add implements Runnable {
         @Mixin
         Remote remote;
@@ -61,7 +61,7 @@ final class SublayerCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", description = "Delete a sublayer (it must hold no filters).")
+    @Command(name = "delete", footer = {"", "Example:", "  jwfp sublayer delete acme"}, description = "Delete a sublayer (it must hold no filters).")
     static final class Delete implements Runnable {
         @Mixin
         Remote remote;
@@ -83,7 +83,7 @@ final class SublayerCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List sublayers, built-in ones included.")
+    @Command(name = "list", footer = {"", "Example:", "  jwfp sublayer list"}, description = "List sublayers, built-in ones included.")
     static final class ListSublayers implements Runnable {
         @Mixin
         Remote remote;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code jwfp trace}: runs a scenario in the simulated network and prints every classification in order, per host.
  */
-@Command(name = "trace", description = {
+@Command(name = "trace", footer = {"", "Examples:", "  jwfp trace tcp", "  jwfp trace tcp --ipv6 --svg handshake.svg", "  jwfp trace tcp-closed-port --json", "  jwfp trace tcp --policy client=examples/policies/samples/block-all-outbound.yaml"}, description = {
         "Run a scenario in the simulated network and print every classification in order: host, event, layer,",
         "direction, action and deciding filter, one section per host (the server first, as in the seed).",
         "Scenarios: tcp, tcp-data, tcp-closed-port, udp, udp-closed-port, icmp-echo, loopback-tcp, forward.",
