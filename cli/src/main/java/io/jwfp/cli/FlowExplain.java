@@ -99,12 +99,20 @@ final class FlowExplain {
         return out;
     }
 
+    /** How many not-evaluated filters the text form lists; the JSON form lists all. */
+    private static final int NOT_EVALUATED_SHOWN = 12;
+
     private static void printNotEvaluated(PrintWriter out, List<NotEvaluated> list) {
         if (list.isEmpty()) return;
         out.println();
         out.printf("not evaluated: %d imported filter(s) at the layers above never match here (a condition jwfp cannot"
                 + " evaluate); on Windows they might have decided:%n", list.size());
+        int shown = 0;
         for (NotEvaluated n : list) {
+            if (shown++ == NOT_EVALUATED_SHOWN) {
+                out.printf("    ... and %d more (--json lists every one)%n", list.size() - NOT_EVALUATED_SHOWN);
+                break;
+            }
             out.printf("    %s  '%s' {%s}: %s%n", n.layer(), n.filter().name(), n.filter().key(), n.reason());
         }
     }

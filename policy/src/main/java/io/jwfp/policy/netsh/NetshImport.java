@@ -472,7 +472,8 @@ public final class NetshImport {
                     reason = (reason.isEmpty() ? "" : reason + "; ") + "callout " + calloutWithoutCode + " has no code in jwfp";
                 }
                 if (quarantine) reason = (reason.isEmpty() ? "" : reason + "; ") + "interface quarantine only";
-                description = NEVER_MATCHES_PREFIX + reason + "] " + description;
+                // A dump jwfp wrote (show --xml) already carries the reason: keep it, so the round trip is stable.
+                if (neverMatchReason(description) == null) description = NEVER_MATCHES_PREFIX + reason + "] " + description;
             }
 
             FwpValue weight = f.weight();
