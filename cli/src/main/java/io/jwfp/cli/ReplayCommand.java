@@ -3,7 +3,6 @@ package io.jwfp.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jwfp.bfe.persist.ObjectJson;
 import io.jwfp.policy.Policy;
-import io.jwfp.policy.PolicyParser;
 import io.jwfp.shim.pcap.CaptureFormatException;
 import io.jwfp.shim.pcap.CaptureReader;
 import io.jwfp.shim.pcap.PcapngWriter;
@@ -40,7 +39,7 @@ final class ReplayCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "The capture file (pcap or pcapng; Ethernet, raw IP or Linux cooked).")
     Path capture;
 
-    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The policy (YAML) to classify against.")
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The policy to classify against: a jwfp policy (YAML) or a Windows `netsh wfp show filters|state` dump.")
     Path policyFile;
 
     @Option(names = "--local", required = true, paramLabel = "PREFIX[,PREFIX...]",
@@ -62,7 +61,7 @@ final class ReplayCommand implements Runnable {
     @Override
     public void run() {
         LocalPrefixes local = LocalPrefixes.parse(localPrefixes); // IllegalArgumentException: exit 2
-        Policy policy = PolicyParser.parse(policyFile);
+        Policy policy = PolicySource.load(policyFile, spec.commandLine().getErr()).policy();
         if (!Files.isRegularFile(capture)) {
             throw new Jwfp.UserException(capture + ": " + (Files.exists(capture) ? "not a regular file" : "no such file"));
         }
