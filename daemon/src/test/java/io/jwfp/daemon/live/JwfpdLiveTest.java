@@ -69,7 +69,7 @@ class JwfpdLiveTest {
     }
 
     private JwfpdProcess jwfpd(Path where, String policy, String... extra) throws Exception {
-        JwfpdProcess j = JwfpdProcess.start(net.a, where, policy, extra);
+        JwfpdProcess j = JwfpdProcess.startWithPolicy(net.a, where, policy, extra);
         cleanup.add(j);
         return j;
     }
@@ -101,13 +101,6 @@ class JwfpdLiveTest {
         throw new AssertionError("no such net event among " + j.events());
     }
 
-    private static long filterId(JwfpdProcess j, String name) throws Exception {
-        for (JsonNode f : j.call("filter.list", r -> { }).path("filters")) {
-            if (f.path("name").asText().equals(name)) return f.path("filterId").asLong();
-        }
-        throw new AssertionError("no filter " + name);
-    }
-
     // ------------------------------------------------------------------------------------------------ tests
 
     @Test
@@ -127,7 +120,7 @@ class JwfpdLiveTest {
         assertThat(e.path("type").asText()).isEqualTo("FWPM_NET_EVENT_TYPE_CLASSIFY_DROP");
         assertThat(e.path("layer").asText()).isEqualTo("FWPM_LAYER_ALE_AUTH_CONNECT_V4");
         assertThat(e.path("filterName").asText()).isEqualTo("block-all-outbound");
-        assertThat(e.path("filterId").asLong()).isEqualTo(filterId(j, "block-all-outbound"));
+        assertThat(e.path("filterId").asLong()).isEqualTo(j.filterId("block-all-outbound"));
         assertThat(e.path("direction").asText()).isEqualTo("FWP_DIRECTION_OUTBOUND");
         assertThat(e.path("ipProtocol").asInt()).isEqualTo(6);
         assertThat(e.path("localAddr").asText()).isEqualTo(A_V4);
@@ -477,7 +470,7 @@ class JwfpdLiveTest {
         assertThat(curl(url(B_V4, 7111)).exitCode()).isNotZero();
         TwoNamespaces.Result removed = net.run(net.a, 30, JwfpdProcess.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), "io.jwfp.daemon.Jwfpd", "--remove-rules", "--socket",
-                third.socket.toString());
+                third.socket().toString());
         assertThat(removed.exitCode()).as(removed.output()).isZero();
         assertThat(removed.output()).contains("removed jwfp's leftover rules");
         assertThat(rules()).doesNotContain("JWFP");
@@ -490,7 +483,7 @@ class JwfpdLiveTest {
         JwfpdProcess j = jwfpd(null);
         assertThat(rules()).doesNotContain("--comment jwfp"); // no filters: no rule at all
         Process client = new ProcessBuilder(JwfpdProcess.java(), "-cp", System.getProperty("java.class.path"),
-                DynamicSessionClient.class.getName(), j.socket.toString(), """
+                DynamicSessionClient.class.getName(), j.socket().toString(), """
                 {"name": "dynamic-block-7112", "layer": "FWPM_LAYER_ALE_AUTH_CONNECT_V4",
                  "conditions": [{"field": "FWPM_CONDITION_IP_REMOTE_PORT", "value": 7112}], "action": "BLOCK"}
                 """).redirectErrorStream(true).start();
