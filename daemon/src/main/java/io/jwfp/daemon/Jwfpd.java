@@ -39,9 +39,10 @@ import picocli.CommandLine.Option;
         "Managed with `jwfp status|apply|filter|sublayer|events` over a Unix socket."}, footer = {"",
         "Examples:",
         "  jwfpd --policy /etc/jwfp/policy.yaml",
-        "  jwfpd --policy /etc/jwfp/policy.yaml --metrics 9464      # http://127.0.0.1:9464/metrics",
+        "  jwfpd --policy /etc/jwfp/policy.yaml --metrics 9464",
+        "      (Prometheus metrics at http://127.0.0.1:9464/metrics)",
         "  jwfpd --no-live --log-config /etc/jwfp/logback.xml",
-        "  jwfpd --remove-rules                                       # after a crash: remove the leftover rules"})
+        "  jwfpd --remove-rules     (after a crash: removes the rules it left)"})
 public final class Jwfpd implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE", description = "A policy to apply at start (static session).")
     Path policy;

@@ -75,7 +75,8 @@ public final class JwfpdMetrics implements MultiCollector {
     /**
      * jwfp_filter_hits_total for every enforced filter: kind="decided" (classifications whose decision the filter made).
      * kind="matched" (the filter was reached and matched, whoever decided) needs the engine's own hit counters; it is
-     * documented in docs/metrics.md and added with them.
+     * documented in docs/metrics.md and added with them: once {@code FilterEngine.hits()} exists, both kinds come from
+     * there (for --no-live too) and LiveMetrics' decided map can go, so the packet path counts once.
      */
     private static void filterHits(List<MetricSnapshot> out, EngineState state, Map<Long, Long> decided) {
         CounterSnapshot.Builder c = CounterSnapshot.builder().name("jwfp_filter_hits")
