@@ -9,7 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jwfp events [--follow] [--json]}: the net-event log. */
-@Command(name = "events", footer = {"", "Examples:", "  jwfp events", "  jwfp events --follow --json | jq .filterName"}, description = "Show net events (classify drops, and allows if jwfpd logs them).")
+@Command(name = "events", description = {"Show net events (classify drops, and allows if jwfpd logs them).",
+        "With --json: one object per line, field names as docs/events.md lists them (a stable contract).",
+        "Example: jwfp events --follow --json | jq -c 'select(.filterName == \"no-80\")'"})
 final class EventsCommand implements Runnable {
     @Mixin
     Remote remote;
@@ -17,7 +19,7 @@ final class EventsCommand implements Runnable {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new events until interrupted.")
     boolean follow;
 
-    @Option(names = "--json", description = "One JSON object per line.")
+    @Option(names = "--json", description = "One JSON object per line (docs/events.md); flushed line by line with --follow.")
     boolean json;
 
     @Option(names = "--since", paramLabel = "SEQ", defaultValue = "0", description = "Only events after this sequence number.")
@@ -38,7 +40,8 @@ final class EventsCommand implements Runnable {
                 return;
             }
             c.stream(req, line -> {
-                Remote.check(line);
+                // The answer (backlog, end, error) carries "ok"; the lines streamed in between carry one "event" each.
+                if (!line.has("event")) Remote.check(line);
                 if (line.has("events")) for (JsonNode e : line.get("events")) print(out, e);
                 if (line.has("event")) print(out, line.get("event"));
             });

@@ -12,7 +12,10 @@ import io.jwfp.policy.Policy;
 import io.jwfp.policy.PolicyApplier;
 import io.jwfp.policy.PolicyException;
 import io.jwfp.policy.PolicyParser;
+import io.jwfp.daemon.metrics.JwfpdMetrics;
+import io.jwfp.daemon.metrics.MetricsServer;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +23,8 @@ import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +36,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jwfpd", mixinStandardHelpOptions = true, description = {
         "The jwfp daemon: the filter engine deciding the fate of this host's packets.",
-        "Managed with `jwfp status|apply|filter|sublayer|events` over a Unix socket."})
+        "Managed with `jwfp status|apply|filter|sublayer|events` over a Unix socket."}, footer = {"",
+        "Examples:",
+        "  jwfpd --policy /etc/jwfp/policy.yaml",
+        "  jwfpd --policy /etc/jwfp/policy.yaml --metrics 9464",
+        "      (Prometheus metrics at http://127.0.0.1:9464/metrics)",
+        "  jwfpd --no-live --log-config /etc/jwfp/logback.xml",
+        "  jwfpd --remove-rules     (after a crash: removes the rules it left)"})
 public final class Jwfpd implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE", description = "A policy to apply at start (static session).")
     Path policy;
@@ -66,6 +77,18 @@ public final class Jwfpd implements Callable<Integer> {
     @Option(names = "--remove-rules", description = "Remove the netfilter rules a jwfpd left behind (crash, SIGKILL) and exit.")
     boolean removeRules;
 
+    @Option(names = "--metrics", paramLabel = "[ADDR:]PORT", description = {
+            "Serve Prometheus metrics at http://ADDR:PORT/metrics (default: off; ADDR defaults to 127.0.0.1;",
+            "IPv6 in brackets). The metrics are listed in docs/metrics.md."})
+    String metrics;
+
+    @Option(names = "--log-config", paramLabel = "FILE", description = {
+            "A logback configuration to use instead of the built-in one (same as -Dlogback.configurationFile=FILE;",
+            "see docs/operations.md). The built-in one logs INFO and up to stderr; JWFP_LOG_LEVEL=DEBUG says more."})
+    Path logConfig;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Jwfpd.class);
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Instant started = Instant.now();
 
@@ -93,8 +116,11 @@ public final class Jwfpd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (logConfig != null) Logging.configure(logConfig);
         if (removeRules) return removeRules();
-        Policy parsed = policy == null ? null : PolicyParser.parse(policy); // fail before touching anything
+        // Fail on a mistake before touching anything.
+        InetSocketAddress metricsAddress = metrics == null ? null : MetricsServer.parseAddress(metrics);
+        Policy parsed = policy == null ? null : PolicyParser.parse(policy);
         BaseFilteringEngine bfe = BaseFilteringEngine.open(stateDir);
         bfe.setNetEventCollection(true, allowEvents);
         // The live shim's callout runtime must exist before --policy builds callouts (their injection handles).
@@ -109,16 +135,28 @@ public final class Jwfpd implements Callable<Integer> {
         AtomicReference<LiveShim> shim = new AtomicReference<>(liveShim);
         ManagementServer server = new ManagementServer(bfe, socket != null ? socket : Protocol.defaultSocket(), group, true,
                 () -> status(bfe, shim.get()));
+        AtomicReference<MetricsServer> metricsServer = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             // SIGTERM/SIGINT (and exits after a failed start): remove our netfilter state first, so the host is never
             // left queueing to nobody.
             LiveShim s = shim.get();
             if (s != null) s.close();
+            MetricsServer m = metricsServer.get();
+            if (m != null) m.close();
             server.close();
             policySession.close();
             bfe.close();
             stop.countDown();
         }));
+        if (metricsAddress != null) {
+            try {
+                metricsServer.set(MetricsServer.start(metricsAddress, new JwfpdMetrics(bfe,
+                        () -> shim.get() == null ? null : shim.get().traffic())));
+            } catch (java.io.IOException e) {
+                throw new StartupException("cannot serve metrics on " + metrics + ": " + e.getMessage());
+            }
+            log("metrics on http://" + hostPort(metricsServer.get().address()) + "/metrics");
+        }
         if (liveShim != null) liveShim.start(bfe);
         log("listening on " + server.socket() + (noLive ? " (no live traffic: --no-live)"
                 : " (live traffic: queues " + queue + ".." + (queue + queues - 1) + ", fail-" + (failClosed ? "closed" : "open") + ")"));
@@ -165,6 +203,11 @@ public final class Jwfpd implements Callable<Integer> {
     }
 
     private static void log(String msg) {
-        System.err.println("jwfpd: " + msg);
+        LOG.info(msg);
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

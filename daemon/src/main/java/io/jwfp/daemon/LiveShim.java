@@ -17,6 +17,11 @@ public interface LiveShim extends AutoCloseable {
     /** Counters and wiring, for {@code jwfp status}. */
     ObjectNode status();
 
+    /** The live traffic behind this shim, for the metrics ({@code --metrics}); null before it starts or if none. */
+    default io.jwfp.shim.nfqueue.live.LiveTraffic traffic() {
+        return null;
+    }
+
     /** Stops intercepting and removes what {@link #start} added. Must be safe to call twice. */
     @Override
     void close();

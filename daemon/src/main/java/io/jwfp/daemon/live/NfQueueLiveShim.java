@@ -10,12 +10,16 @@ import io.jwfp.shim.nfqueue.NfQueueException;
 import io.jwfp.shim.nfqueue.NfQueueUnavailableException;
 import io.jwfp.shim.nfqueue.live.LiveTraffic;
 import io.jwfp.shim.nfqueue.live.Netfilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * jwfpd's live shim: {@link LiveTraffic} (NFQUEUE, jwfp's netfilter rules, the live layer pipeline) behind the
  * daemon's {@link LiveShim} interface. Found by ServiceLoader through {@link Factory}. Thread-safe as LiveTraffic is.
  */
 public final class NfQueueLiveShim implements LiveShim {
+    /** What the live traffic reports on its own (missing kernel features, leftover rules replaced): warnings. */
+    private static final Logger LOG = LoggerFactory.getLogger(LiveTraffic.class);
     private final LiveShimFactory.Options options;
     private volatile LiveTraffic traffic;
 
@@ -44,7 +48,7 @@ public final class NfQueueLiveShim implements LiveShim {
     public void prepare(BaseFilteringEngine bfe) {
         try {
             traffic = LiveTraffic.prepare(bfe, new LiveTraffic.Options(options.firstQueue(), options.queueCount(),
-                    options.failClosed()), msg -> System.err.println("jwfpd: " + msg));
+                    options.failClosed()), LOG::warn);
         } catch (NfQueueUnavailableException e) {
             throw new Jwfpd.StartupException("cannot intercept live traffic: " + e.getMessage()
                     + " (or run with --no-live to manage policies only)");
@@ -68,6 +72,11 @@ public final class NfQueueLiveShim implements LiveShim {
         LiveTraffic t = traffic;
         if (t == null) return Protocol.JSON.createObjectNode().put("state", "not started");
         return Protocol.JSON.valueToTree(t.status());
+    }
+
+    @Override
+    public LiveTraffic traffic() {
+        return traffic;
     }
 
     @Override

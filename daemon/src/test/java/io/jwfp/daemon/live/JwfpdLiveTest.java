@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jwfp.daemon.metrics.Scraped;
 import io.jwfp.shim.nfqueue.TwoNamespaces;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -69,7 +70,7 @@ class JwfpdLiveTest {
     }
 
     private JwfpdProcess jwfpd(Path where, String policy, String... extra) throws Exception {
-        JwfpdProcess j = JwfpdProcess.start(net.a, where, policy, extra);
+        JwfpdProcess j = JwfpdProcess.startWithPolicy(net.a, where, policy, extra);
         cleanup.add(j);
         return j;
     }
@@ -101,13 +102,6 @@ class JwfpdLiveTest {
         throw new AssertionError("no such net event among " + j.events());
     }
 
-    private static long filterId(JwfpdProcess j, String name) throws Exception {
-        for (JsonNode f : j.call("filter.list", r -> { }).path("filters")) {
-            if (f.path("name").asText().equals(name)) return f.path("filterId").asLong();
-        }
-        throw new AssertionError("no filter " + name);
-    }
-
     // ------------------------------------------------------------------------------------------------ tests
 
     @Test
@@ -127,7 +121,7 @@ class JwfpdLiveTest {
         assertThat(e.path("type").asText()).isEqualTo("FWPM_NET_EVENT_TYPE_CLASSIFY_DROP");
         assertThat(e.path("layer").asText()).isEqualTo("FWPM_LAYER_ALE_AUTH_CONNECT_V4");
         assertThat(e.path("filterName").asText()).isEqualTo("block-all-outbound");
-        assertThat(e.path("filterId").asLong()).isEqualTo(filterId(j, "block-all-outbound"));
+        assertThat(e.path("filterId").asLong()).isEqualTo(j.filterId("block-all-outbound"));
         assertThat(e.path("direction").asText()).isEqualTo("FWP_DIRECTION_OUTBOUND");
         assertThat(e.path("ipProtocol").asInt()).isEqualTo(6);
         assertThat(e.path("localAddr").asText()).isEqualTo(A_V4);
@@ -477,7 +471,7 @@ class JwfpdLiveTest {
         assertThat(curl(url(B_V4, 7111)).exitCode()).isNotZero();
         TwoNamespaces.Result removed = net.run(net.a, 30, JwfpdProcess.java(), "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), "io.jwfp.daemon.Jwfpd", "--remove-rules", "--socket",
-                third.socket.toString());
+                third.socket().toString());
         assertThat(removed.exitCode()).as(removed.output()).isZero();
         assertThat(removed.output()).contains("removed jwfp's leftover rules");
         assertThat(rules()).doesNotContain("JWFP");
@@ -490,7 +484,7 @@ class JwfpdLiveTest {
         JwfpdProcess j = jwfpd(null);
         assertThat(rules()).doesNotContain("--comment jwfp"); // no filters: no rule at all
         Process client = new ProcessBuilder(JwfpdProcess.java(), "-cp", System.getProperty("java.class.path"),
-                DynamicSessionClient.class.getName(), j.socket.toString(), """
+                DynamicSessionClient.class.getName(), j.socket().toString(), """
                 {"name": "dynamic-block-7112", "layer": "FWPM_LAYER_ALE_AUTH_CONNECT_V4",
                  "conditions": [{"field": "FWPM_CONDITION_IP_REMOTE_PORT", "value": 7112}], "action": "BLOCK"}
                 """).redirectErrorStream(true).start();
@@ -512,5 +506,92 @@ class JwfpdLiveTest {
         assertThat(filters).as("the dynamic session's filter is gone").isEmpty();
         assertThat(curl(url(B_V4, 7112)).output()).isEqualTo("ok");
         assertThat(rules()).doesNotContain("--comment jwfp");
+    }
+
+    private static Scraped scrape(String url) throws Exception {
+        TwoNamespaces.Result r = net.run(net.a, 30, JwfpdProcess.java(), "-cp", System.getProperty("java.class.path"),
+                MetricsScrape.class.getName(), url);
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        String first = r.output().lines().findFirst().orElse("");
+        assertThat(first).as("status and Content-Type").startsWith("200 text/plain; version=0.0.4");
+        return Scraped.parse(r.output().substring(r.output().indexOf('\n') + 1));
+    }
+
+    /**
+     * {@code --metrics}: a policy blocks one port at ALE_AUTH_CONNECT and counts another at OUTBOUND_TRANSPORT; curl
+     * makes the traffic; the JDK's HttpClient scrapes {@code http://127.0.0.1:9464/metrics} from inside A ({@link
+     * MetricsScrape}: jwfpd's loopback is A's) before and after, and the counters must have moved by what the traffic
+     * did.
+     */
+    @Test
+    void prometheusMetricsFollowTheTraffic() throws Exception {
+        TinyServers.Server open = closing(TinyServers.http(net.nsB(), B_V4, 7121));
+        TinyServers.Server blocked = closing(TinyServers.http(net.nsB(), B_V4, 7120));
+        JwfpdProcess j = jwfpd("""
+                filters:
+                  - name: block-7120
+                    layer: FWPM_LAYER_ALE_AUTH_CONNECT_V4
+                    conditions:
+                      - {field: FWPM_CONDITION_IP_REMOTE_PORT, value: 7120}
+                    action: FWP_ACTION_BLOCK
+                  - name: count-7121
+                    layer: FWPM_LAYER_OUTBOUND_TRANSPORT_V4
+                    conditions:
+                      - {field: FWPM_CONDITION_IP_REMOTE_PORT, value: 7121}
+                    action: FWP_ACTION_PERMIT
+                """, "--metrics", "9464");
+        assertThat(j.log()).contains("metrics on http://127.0.0.1:9464/metrics");
+        String url = "http://127.0.0.1:9464/metrics";
+        long block = j.filterId("block-7120");
+        long count = j.filterId("count-7121");
+        String blockHits = "jwfp_filter_hits_total{filter_id=\"" + block + "\",kind=\"decided\",name=\"block-7120\"}";
+        String countHits = "jwfp_filter_hits_total{filter_id=\"" + count + "\",kind=\"decided\",name=\"count-7121\"}";
+        String aleBlocks = "jwfp_classifications_total{action=\"block\",layer=\"FWPM_LAYER_ALE_AUTH_CONNECT_V4\"}";
+        String transportPermits = "jwfp_classifications_total{action=\"permit\",layer=\"FWPM_LAYER_OUTBOUND_TRANSPORT_V4\"}";
+        String filterDrops = "jwfp_packets_dropped_total{reason=\"filter_block\"}";
+        String queued = "jwfp_nfqueue_packets_total{queue=\"2100\"}";
+        String verdicts = "jwfp_nfqueue_verdicts_total{queue=\"2100\"}";
+        String kernelQueued = "jwfp_nfqueue_kernel_queued_total{queue=\"2100\"}";
+        String latencyCount = "jwfp_classify_duration_seconds_count";
+
+        Scraped before = scrape(url);
+        assertThat(before.get(blockHits)).isZero();
+        assertThat(before.get(aleBlocks)).isZero();
+        assertThat(before.get(filterDrops)).isZero();
+        assertThat(before.get("jwfp_filters{layer=\"FWPM_LAYER_ALE_AUTH_CONNECT_V4\"}")).isEqualTo(1);
+
+        for (int i = 0; i < 2; i++) assertThat(curl(url(B_V4, 7120)).exitCode()).isNotZero();
+        for (int i = 0; i < 3; i++) assertThat(curl(url(B_V4, 7121)).output()).isEqualTo("ok");
+        assertThat(blocked.accepted.get()).isZero();
+        assertThat(open.requests.get()).isEqualTo(3);
+
+        Scraped after = scrape(url);
+        // Two connects blocked at ALE (a retransmitted SYN is classified again: at least two).
+        assertThat(after.get(blockHits)).isGreaterThanOrEqualTo(2);
+        assertThat(after.get(aleBlocks)).isGreaterThanOrEqualTo(2);
+        assertThat(after.get(filterDrops)).isGreaterThanOrEqualTo(2);
+        // Three connections' outbound segments (SYN, ACK, request, FIN...) decided by the counting filter.
+        assertThat(after.get(countHits)).isGreaterThanOrEqualTo(3 * 3);
+        assertThat(after.get(transportPermits)).isGreaterThanOrEqualTo(after.get(countHits));
+        // The queue saw the packets, the kernel's own count agrees, and every one got a verdict.
+        double packets = after.get(queued) - before.get(queued);
+        assertThat(packets).isGreaterThanOrEqualTo(3 * 3 + 2);
+        // (The scrape's own loopback packets pass through the queue too: one may be between the two reads.)
+        assertThat(after.get(verdicts) - before.get(verdicts)).isGreaterThanOrEqualTo(packets - 2);
+        assertThat(after.get(kernelQueued) - before.get(kernelQueued)).isGreaterThanOrEqualTo(packets);
+        assertThat(after.get("jwfp_nfqueue_kernel_dropped_total{queue=\"2100\",reason=\"queue_full\"}")).isZero();
+        // Every classification is in the latency histogram, whose buckets are cumulative up to +Inf (read a moment
+        // apart from the classification counters, while the scrape's own packets are classified: nearly equal).
+        double classified = after.samples().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("jwfp_classifications_total")).mapToDouble(e -> e.getValue()).sum();
+        assertThat(after.get(latencyCount)).isCloseTo(classified, org.assertj.core.data.Offset.offset(5.0));
+        assertThat(after.get(latencyCount) - before.get(latencyCount)).isGreaterThanOrEqualTo(3 * 3 + 2);
+        assertThat(after.get("jwfp_classify_duration_seconds_bucket{le=\"+Inf\"}")).isEqualTo(after.get(latencyCount));
+        assertThat(after.get("jwfp_classify_duration_seconds_sum")).isPositive();
+        assertThat(after.get("jwfp_flows_created_total")).isGreaterThanOrEqualTo(3);
+
+        // Loopback only by default: B cannot reach A's metrics port.
+        assertThat(net.run(net.b, 15, "curl", "-sS", "-m", "3", "http://" + A_V4 + ":9464/metrics").exitCode())
+                .isNotZero();
     }
 }

@@ -1,7 +1,9 @@
 package io.jwfp.scenarios.live;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +12,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A program running in a network namespace while a scenario goes on (a server, tcpdump): {@code ip netns exec NS CMD},
- * which execs the program itself, so the process this class holds is the program and {@link #close} ends exactly it.
- * Its output (stdout and stderr) goes to a file the test reads while it runs.
+ * A program running in a network namespace while a scenario goes on (a server, a client session, tcpdump): {@code ip
+ * netns exec NS CMD}, which execs the program itself, so the process this class holds is the program and {@link
+ * #close} ends exactly it. Its output (stdout and stderr) goes to a file the test reads while it runs. The one helper
+ * the live scenarios start programs with ({@link LiveApps}, {@link LiveBed}, {@link Capture} build on it). Not
+ * thread-safe.
  */
 public final class Background implements AutoCloseable {
     private final Process process;
@@ -25,14 +29,20 @@ public final class Background implements AutoCloseable {
         this.what = what;
     }
 
-    /** Starts {@code cmd} in namespace {@code ns}; its output goes to {@code dir/NAME.out}. */
+    /** Starts {@code cmd} in namespace {@code ns} with no input; its output goes to {@code dir/NAME.out}. */
     public static Background start(String ns, Path dir, String name, String... cmd) throws IOException {
+        Background b = startWithInput(ns, dir, name, cmd);
+        b.process.getOutputStream().close();
+        return b;
+    }
+
+    /** Starts {@code cmd} in namespace {@code ns} and keeps its standard input open ({@link #stdin}). */
+    public static Background startWithInput(String ns, Path dir, String name, String... cmd) throws IOException {
         Files.createDirectories(dir);
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         full.addAll(List.of(cmd));
         Path out = dir.resolve(name + ".out");
         Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        p.getOutputStream().close();
         return new Background(p, out, String.join(" ", full));
     }
 
@@ -59,6 +69,11 @@ public final class Background implements AutoCloseable {
         }
         throw new AssertionError("'" + what + "' did not print '" + text + "'" + (process.isAlive() ? "" : " (exited)")
                 + ":\n" + output());
+    }
+
+    /** The program's standard input (only for {@link #startWithInput}). */
+    public Writer stdin() {
+        return new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
     public boolean isAlive() {

@@ -3,10 +3,13 @@ package io.jwfp.scenarios.live;
 import io.jwfp.packet.InetBits;
 import io.jwfp.packet.ParsedPacket;
 import io.jwfp.shim.sim.CapturedFrame;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +17,8 @@ import java.util.List;
 
 /**
  * {@code tcpdump -w} on one interface of a namespace, read back as frames ({@link CapturedFrame}, the type the
- * simulator's captures use, so the same checks run on both: see {@code io.jwfp.scenarios.nat.Wire}). Ethernet
- * interfaces only (veth, bridge).
+ * simulator's captures use, so the same checks run on both: see {@code io.jwfp.scenarios.nat.Wire}; Ethernet
+ * interfaces only: veth, bridge) or as tcpdump's text ({@link #text}). The one capture helper of the live scenarios.
  */
 public final class Capture implements AutoCloseable {
     private static final int LINKTYPE_ETHERNET = 1;
@@ -28,27 +31,59 @@ public final class Capture implements AutoCloseable {
     }
 
     /**
-     * Starts capturing on {@code iface} in namespace {@code ns} (whole frames, written at once: {@code -U}), with an
-     * optional pcap filter; returns once tcpdump listens. {@code --immediate-mode}: every frame reaches the file before
-     * the stop (else the last second of frames waits in the kernel ring and is lost); {@code -Z root}: tcpdump keeps
-     * writing where it may.
+     * Starts capturing on {@code iface} in namespace {@code ns} into a new file in {@code dir}, with an optional pcap
+     * filter; returns once tcpdump listens.
      */
     public static Capture start(String ns, String iface, Path dir, String... filter) throws Exception {
-        String name = "tcpdump-" + ns + "-" + iface + "-" + System.nanoTime();
-        Path file = dir.resolve(name + ".pcap");
-        List<String> cmd = new ArrayList<>(List.of("tcpdump", "--immediate-mode", "-Z", "root", "-U", "-nn", "-s", "0", "-i", iface, "-w",
-                file.toString()));
+        return into(dir.resolve("tcpdump-" + ns + "-" + iface + "-" + System.nanoTime() + ".pcap"), ns, iface, List.of(),
+                filter);
+    }
+
+    /**
+     * Starts capturing on {@code iface} in namespace {@code ns} into {@code file} (whole frames, written at once:
+     * {@code -U}), with more tcpdump options (e.g. {@code -B KiB}, a larger buffer for fast transfers) and an
+     * optional pcap filter; returns once tcpdump listens. {@code --immediate-mode}: every frame reaches the file
+     * before the stop (else the last second of frames waits in the kernel ring and is lost); {@code -Z root}: tcpdump
+     * keeps writing where it may. What tcpdump reports (its drop counts at the end) is {@link #report()}.
+     */
+    public static Capture into(Path file, String ns, String iface, List<String> options, String... filter) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("tcpdump", "--immediate-mode", "-Z", "root", "-U", "-nn", "-s", "0"));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-i", iface, "-w", file.toString()));
         cmd.addAll(List.of(filter));
-        Background b = Background.start(ns, dir, name, cmd.toArray(String[]::new));
+        String name = file.getFileName().toString().replaceFirst("\\.pcap$", "") + ".tcpdump";
+        Background b = Background.start(ns, file.toAbsolutePath().getParent(), name, cmd.toArray(String[]::new));
         b.await("listening on");
         return new Capture(b, file);
     }
 
-    /** Stops tcpdump (after a moment for frames in flight) and returns every frame it wrote, in order. */
+    /** The capture file. */
+    public Path file() {
+        return file;
+    }
+
+    /** Stops tcpdump ({@link #close}) and returns every frame it wrote, in order. */
     public List<CapturedFrame> stop() throws Exception {
-        Thread.sleep(200);
-        tcpdump.close();
+        close();
         return read(file);
+    }
+
+    /** What tcpdump printed (after the stop: how many packets it captured, and how many the kernel dropped). */
+    public String report() {
+        return tcpdump.output();
+    }
+
+    /** A capture file as text ({@code tcpdump -nn -vv -r FILE EXTRA...}), one line per packet (more with -vv). */
+    public static String text(Path capture, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("tcpdump", "-nn", "-vv", "-r", capture.toString()));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String text;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            text = String.join("\n", r.lines().toList());
+        }
+        p.waitFor();
+        return text;
     }
 
     /** The frames of a pcap file with Ethernet link type. */
@@ -108,8 +143,11 @@ public final class Capture implements AutoCloseable {
         return ByteBuffer.wrap(b, at, 4).getInt();
     }
 
+    /** Stops tcpdump after a moment for frames in flight (it writes out what it has); safe to call twice. */
     @Override
     public void close() throws InterruptedException {
+        if (!tcpdump.isAlive()) return;
+        Thread.sleep(200);
         tcpdump.close();
     }
 }

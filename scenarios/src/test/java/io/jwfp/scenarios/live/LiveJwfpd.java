@@ -1,154 +1,106 @@
 package io.jwfp.scenarios.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jwfp.cli.Jwfp;
-import io.jwfp.daemon.mgmt.ManagementClient;
+import io.jwfp.daemon.live.JwfpdProcess;
+import io.jwfp.daemon.mgmt.Protocol;
+import io.jwfp.scenarios.support.JwfpCli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * A real jwfpd for the live scenarios: a child process ({@code ip netns exec NS java -cp <this JVM's class path>
- * io.jwfp.daemon.Jwfpd --policy FILE ...}) inside the namespace where the sample runs, so its queues, its iptables rules
- * and its traffic stay there; {@link #jwfp} runs the {@code jwfp} command line against its socket as a user would.
+ * A real jwfpd for the samples' live scenarios ({@link JwfpdProcess}: a child process inside the namespace where the
+ * sample runs), managed the way a user manages it: with the {@code jwfp} command line against its socket
+ * ({@link #jwfp}). Net events, filters and status are read through the same commands' {@code --json} output, so the
+ * scenarios exercise the command line too.
  */
-public final class LiveJwfpd implements AutoCloseable {
-    /** A command's exit code and output. */
-    public record Run(int rc, String out, String err) {}
-
-    private final Path dir;
-    private final Path socket;
-    private final Path log;
-    private final Process process;
-
-    private LiveJwfpd(Path dir, Process process) {
-        this.dir = dir;
-        this.socket = dir.resolve("jwfpd.sock");
-        this.log = dir.resolve("jwfpd.log");
-        this.process = process;
+public final class LiveJwfpd extends JwfpdProcess {
+    private LiveJwfpd(String namespace, Path dir, Process process) {
+        super(namespace, dir, process);
     }
 
-    /** Starts jwfpd in {@code ns} with the policy file, state under {@code dir}, and waits until it listens. */
+    /**
+     * Starts jwfpd in namespace {@code ns} with {@code policy} (null: none; persistent objects in {@code dir}'s state
+     * directory are restored either way), and waits until it serves its socket.
+     */
     public static LiveJwfpd start(String ns, Path dir, Path policy, String... extra) throws Exception {
-        LiveJwfpd j = launch(ns, dir, policy, extra);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (j.log().contains("listening on")) return j;
-            if (!j.process.isAlive()) throw new IllegalStateException("jwfpd exited " + j.process.exitValue() + ":\n" + j.log());
-            Thread.sleep(50);
-        }
-        j.close();
-        throw new IllegalStateException("jwfpd did not start within 30 s:\n" + j.log());
+        return awaitListening(new LiveJwfpd(ns, dir, launch(ns, dir, policy, extra)));
     }
 
-    /** Starts jwfpd expecting it to refuse: returns its exit code and output once it exited (within 30 s). */
-    public static Run startExpectingFailure(String ns, Path dir, Path policy) throws Exception {
-        LiveJwfpd j = launch(ns, dir, policy);
-        if (!j.process.waitFor(30, TimeUnit.SECONDS)) {
-            j.close();
-            throw new AssertionError("jwfpd kept running:\n" + j.log());
-        }
-        return new Run(j.process.exitValue(), j.log(), "");
+    /** {@link #start} with a policy given as YAML text, written to {@code dir/policy.yaml}. */
+    public static LiveJwfpd startWithPolicy(String ns, Path dir, String policyYaml, String... extra) throws Exception {
+        return start(ns, dir, writePolicy(dir, policyYaml), extra);
     }
 
-    private static LiveJwfpd launch(String ns, Path dir, Path policy, String... extra) throws IOException {
-        Files.createDirectories(dir);
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.jwfp.daemon.Jwfpd",
-                "--state-dir", dir.resolve("state").toString(), "--socket", dir.resolve("jwfpd.sock").toString(),
-                "--policy", policy.toAbsolutePath().toString()));
-        cmd.addAll(List.of(extra));
-        Path log = dir.resolve("jwfpd.log");
-        Files.deleteIfExists(log);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        p.getOutputStream().close();
-        return new LiveJwfpd(dir, p);
+    /** {@code jwfp ARGS} against this jwfpd, as a user types it. */
+    public JwfpCli.Run jwfp(String... args) {
+        return JwfpCli.run(socket(), args);
     }
 
-    /** A sample policy file of {@code examples/policies/samples} (tests run in the scenarios module directory). */
-    public static Path samplePolicy(String name) {
-        Path p = Path.of("..", "examples", "policies", "samples", name + ".yaml");
-        if (!Files.exists(p)) throw new IllegalArgumentException("no sample policy " + p.toAbsolutePath());
-        return p;
+    /** {@code jwfp ARGS}, which must succeed; returns what it printed. */
+    public String ok(String... args) {
+        JwfpCli.Run r = jwfp(args);
+        if (r.rc() != 0) throw new AssertionError("jwfp " + String.join(" ", args) + " exited " + r.rc() + ": " + r.err());
+        return r.out();
     }
 
-    /** A copy of a sample policy under {@code dir} with text replaced (as a user edits the file): pairs of old, new. */
-    public static Path editedPolicy(String name, Path dir, String... oldNew) throws IOException {
-        String text = Files.readString(samplePolicy(name));
-        for (int i = 0; i < oldNew.length; i += 2) {
-            if (!text.contains(oldNew[i])) throw new IllegalArgumentException(name + " has no '" + oldNew[i] + "'");
-            text = text.replace(oldNew[i], oldNew[i + 1]);
-        }
-        Files.createDirectories(dir);
-        return Files.writeString(dir.resolve(name + "-edited.yaml"), text);
-    }
-
-    /** Runs {@code jwfp ARGS --socket SOCKET} (the command line, in this JVM). */
-    public Run jwfp(String... args) {
-        String[] full = new String[args.length + 2];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--socket";
-        full[args.length + 1] = socket.toString();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int rc = Jwfp.run(full, new PrintWriter(out), new PrintWriter(err));
-        return new Run(rc, out.toString(), err.toString());
-    }
-
-    /** One management request; fails on an error answer. */
-    public JsonNode call(String op) throws IOException {
-        try (ManagementClient c = ManagementClient.connect(socket)) {
-            JsonNode r = c.call(c.request(op));
-            if (!r.path("ok").asBoolean()) throw new IllegalStateException(op + " failed: " + r);
-            return r;
+    private static JsonNode json(String text) {
+        try {
+            return Protocol.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** The net events logged so far. */
-    public List<JsonNode> events() throws IOException {
+    /** {@code jwfp events --json}: the net events logged so far, oldest first. */
+    @Override
+    public List<JsonNode> events() {
         List<JsonNode> out = new ArrayList<>();
-        call("events").path("events").forEach(out::add);
+        for (String line : ok("events", "--json").split("\n")) if (!line.isBlank()) out.add(json(line));
         return out;
     }
 
-    /** The live pipeline's counters ({@code status.live.pipeline}). */
-    public JsonNode pipeline() throws IOException {
-        return call("status").path("status").path("live").path("pipeline");
+    /** The events matching {@code which}, once at least {@code atLeast} of them are there (the queue thread logs them). */
+    public List<JsonNode> events(Predicate<JsonNode> which, int atLeast) throws InterruptedException {
+        List<JsonNode> found = List.of();
+        for (int i = 0; i < 60; i++) {
+            found = events().stream().filter(which).toList();
+            if (found.size() >= atLeast) return found;
+            Thread.sleep(50);
+        }
+        return found;
     }
 
-    /** The id of the filter named {@code name}. */
-    public long filterId(String name) throws IOException {
-        for (JsonNode f : call("filter.list").path("filters")) {
+    /** {@code jwfp filter list --json}: the id of the filter named {@code name}. */
+    @Override
+    public long filterId(String name) {
+        for (JsonNode f : json(ok("filter", "list", "--json"))) {
             if (f.path("name").asText().equals(name)) return f.path("filterId").asLong();
         }
         throw new AssertionError("no filter " + name);
     }
 
-    public String log() throws IOException {
-        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-    }
-
-    public Path dir() {
-        return dir;
-    }
-
-    /** SIGTERM (jwfpd removes its rules), SIGKILL after 20 s. */
+    /** {@code jwfp status --json}. */
     @Override
-    public void close() throws Exception {
-        if (!process.isAlive()) return;
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor();
-        }
+    public JsonNode status() {
+        return json(ok("status", "--json"));
+    }
+
+    /** A live pipeline counter ({@code status.live.pipeline.NAME}). */
+    public long pipeline(String counter) {
+        return status().path("live").path("pipeline").path(counter).asLong();
+    }
+
+    /** {@code jwfp callout control CALLOUT ARGS} as JSON. */
+    public JsonNode control(String callout, String... args) {
+        String[] full = new String[args.length + 3];
+        full[0] = "callout";
+        full[1] = "control";
+        full[2] = callout;
+        System.arraycopy(args, 0, full, 3, args.length);
+        return json(ok(full));
     }
 }

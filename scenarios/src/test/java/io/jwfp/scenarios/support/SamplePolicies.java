@@ -27,6 +27,17 @@ public final class SamplePolicies {
         return p;
     }
 
+    /** A copy of a sample policy under {@code dir} with text replaced (as a user edits the file): pairs of old, new. */
+    public static Path edited(String name, Path dir, String... oldNew) throws java.io.IOException {
+        String text = Files.readString(file(name));
+        for (int i = 0; i < oldNew.length; i += 2) {
+            if (!text.contains(oldNew[i])) throw new IllegalArgumentException(name + " has no '" + oldNew[i] + "'");
+            text = text.replace(oldNew[i], oldNew[i + 1]);
+        }
+        Files.createDirectories(dir);
+        return Files.writeString(dir.resolve(name + "-edited.yaml"), text);
+    }
+
     /** Parses a sample policy. */
     public static Policy parse(String name) {
         return PolicyParser.parse(file(name));

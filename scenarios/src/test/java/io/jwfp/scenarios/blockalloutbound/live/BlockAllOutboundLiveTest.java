@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jwfp.scenarios.live.Background;
 import io.jwfp.scenarios.live.Capture;
 import io.jwfp.scenarios.live.LiveApps;
-import io.jwfp.scenarios.live.LiveDaemon;
+import io.jwfp.scenarios.live.LiveJwfpd;
 import io.jwfp.scenarios.nat.Wire;
 import io.jwfp.scenarios.support.SamplePolicies;
 import io.jwfp.shim.nfqueue.TwoNamespaces;
@@ -67,7 +67,7 @@ class BlockAllOutboundLiveTest {
              Background aWeb = LiveApps.http(net.a, dir, a, 8080, "A");
              Background aEcho = LiveApps.udpEcho(net.a, dir, a, 9, "A:");
              Background aLoop = LiveApps.http(net.a, dir, v6 ? "::1" : "127.0.0.1", 8081, "A-loopback");
-             LiveDaemon j = LiveDaemon.start(net.a, dir.resolve("jwfpd"), SamplePolicies.file("block-all-outbound"))) {
+             LiveJwfpd j = LiveJwfpd.start(net.a, dir.resolve("jwfpd"), SamplePolicies.file("block-all-outbound"))) {
             long filter = j.filterId("block-all-outbound-v" + version);
             net.exec(net.b, "ip", "neigh", "flush", "dev", "vb");
             Capture atB = Capture.start(net.b, "vb", dir);

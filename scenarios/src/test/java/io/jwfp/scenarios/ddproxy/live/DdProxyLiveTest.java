@@ -9,8 +9,13 @@ import static io.jwfp.shim.nfqueue.ThreeNamespaces.C_V6;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jwfp.daemon.live.JwfpdProcess;
+import io.jwfp.scenarios.live.Capture;
+import io.jwfp.scenarios.live.LiveApps;
 import io.jwfp.scenarios.live.LiveBed;
 import io.jwfp.scenarios.live.LiveJwfpd;
+import io.jwfp.scenarios.support.JwfpCli;
+import io.jwfp.scenarios.support.SamplePolicies;
 import io.jwfp.shim.nfqueue.ThreeNamespaces;
 import io.jwfp.shim.nfqueue.TwoNamespaces;
 import java.nio.file.Files;
@@ -41,7 +46,7 @@ class DdProxyLiveTest {
 
     @BeforeAll
     static void createTestbed() throws Exception {
-        LiveBed.assumeReady("python3", "ping", "tcpdump", "ethtool");
+        LiveApps.assumeTools("python3", "ping", "tcpdump", "ethtool");
         t = ThreeNamespaces.create("ddp");
     }
 
@@ -63,7 +68,7 @@ class DdProxyLiveTest {
     }
 
     private void start(String policy) throws Exception {
-        jwfpd = LiveJwfpd.start(t.a, dir.resolve("jwfpd"), LiveJwfpd.samplePolicy(policy));
+        jwfpd = LiveJwfpd.start(t.a, dir.resolve("jwfpd"), SamplePolicies.file(policy));
     }
 
     private void echoServers(String b, String c) throws Exception {
@@ -77,7 +82,7 @@ class DdProxyLiveTest {
     }
 
     private JsonNode stats() throws Exception {
-        LiveJwfpd.Run r = jwfpd.jwfp("callout", "control", "ddproxy-datagram-data-v4", "stats");
+        JwfpCli.Run r = jwfpd.jwfp("callout", "control", "ddproxy-datagram-data-v4", "stats");
         assertThat(r.rc()).as(r.err()).isZero();
         return io.jwfp.daemon.mgmt.Protocol.JSON.readTree(r.out());
     }
@@ -85,9 +90,9 @@ class DdProxyLiveTest {
     /** DDP-1 for one family: the reply un-NATed, nothing for B, C sees A's request with a valid checksum. */
     private void transparentRedirect(String intercept, String target) throws Exception {
         Path inB = dir.resolve("in-b.pcap"), inC = dir.resolve("in-c.pcap");
-        LiveBed.Bg capB = bed.capture(t.b, "eth0", inB, "udp");
+        Capture capB = bed.capture(t.b, "eth0", inB, "udp");
         String a = intercept.contains(":") ? A_V6 : A_V4;
-        LiveBed.Bg capC = bed.capture(t.c, "eth0", inC, "udp and src host " + a); // C's own replies: tx offload
+        Capture capC = bed.capture(t.c, "eth0", inC, "udp and src host " + a); // C's own replies: tx offload
         TwoNamespaces.Result r = bed.runTool(t.a, 20, "udp-once", intercept, "5001", "hello");
         assertThat(r.output().trim()).isEqualTo("reply C:hello from " + intercept + ":5001");
         capB.close();
@@ -152,8 +157,8 @@ class DdProxyLiveTest {
     void ddp4aIcmpMode() throws Exception {
         start("ddproxy-icmp");
         Path inB = dir.resolve("icmp-b.pcap"), inC = dir.resolve("icmp-c.pcap");
-        LiveBed.Bg capB = bed.capture(t.b, "eth0", inB, "icmp[icmptype] == icmp-echo");
-        LiveBed.Bg capC = bed.capture(t.c, "eth0", inC, "icmp[icmptype] == icmp-echo");
+        Capture capB = bed.capture(t.b, "eth0", inB, "icmp[icmptype] == icmp-echo");
+        Capture capC = bed.capture(t.c, "eth0", inC, "icmp[icmptype] == icmp-echo");
         TwoNamespaces.Result ping = t.run(t.a, 20, "ping", "-c", "3", "-W", "2", B_V4);
         capB.close();
         capC.close();
@@ -170,7 +175,7 @@ class DdProxyLiveTest {
         echoServers(B_V6, C_V6);
         transparentRedirect(B_V6, C_V6);
         Path inC = dir.resolve("v6-c.pcap");
-        LiveBed.Bg capC = bed.capture(t.c, "eth0", inC, "ip6 and src host " + A_V6);
+        Capture capC = bed.capture(t.c, "eth0", inC, "ip6 and src host " + A_V6);
         TwoNamespaces.Result r = bed.runTool(t.a, 60, "udp-pairs", B_V6, "5001", "50", "connected", "v6");
         capC.close();
         assertThat(r.output()).contains("replies 50 intact 50 sources " + B_V6 + ":5001");
@@ -183,10 +188,10 @@ class DdProxyLiveTest {
     @Test
     @DisplayName("DDP-4c live: a configuration that redirects nowhere stops jwfpd at start")
     void ddp4cConfigValidation() throws Exception {
-        Path bad = LiveJwfpd.editedPolicy("ddproxy", dir, "NewDestinationPort: 5002", "NewDestinationPort: 5001",
+        Path bad = SamplePolicies.edited("ddproxy", dir, "NewDestinationPort: 5002", "NewDestinationPort: 5001",
                 "      NewDestinationAddress: \"10.200.0.3\"\n", "");
-        LiveJwfpd.Run r = LiveJwfpd.startExpectingFailure(t.a, dir.resolve("bad"), bad);
-        assertThat(r.rc()).as(r.out()).isNotZero();
-        assertThat(r.out()).contains("NewDestination");
+        JwfpdProcess.Exit r = LiveJwfpd.startRefused(t.a, dir.resolve("bad"), bad);
+        assertThat(r.code()).as(r.log()).isNotZero();
+        assertThat(r.log()).contains("NewDestination");
     }
 }

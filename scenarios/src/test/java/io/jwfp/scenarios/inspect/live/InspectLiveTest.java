@@ -8,8 +8,13 @@ import static io.jwfp.shim.nfqueue.ThreeNamespaces.C_V4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jwfp.scenarios.live.Background;
+import io.jwfp.scenarios.live.Capture;
+import io.jwfp.scenarios.live.LiveApps;
 import io.jwfp.scenarios.live.LiveBed;
 import io.jwfp.scenarios.live.LiveJwfpd;
+import io.jwfp.scenarios.support.JwfpCli;
+import io.jwfp.scenarios.support.SamplePolicies;
 import io.jwfp.shim.nfqueue.ThreeNamespaces;
 import io.jwfp.shim.nfqueue.TwoNamespaces;
 import java.io.BufferedWriter;
@@ -47,7 +52,7 @@ class InspectLiveTest {
 
     @BeforeAll
     static void createTestbed() throws Exception {
-        LiveBed.assumeReady("python3", "curl", "ping", "tcpdump");
+        LiveApps.assumeTools("python3", "curl", "ping", "tcpdump");
         t = ThreeNamespaces.create("ins");
     }
 
@@ -73,7 +78,7 @@ class InspectLiveTest {
     }
 
     private JsonNode inspectStatus() throws Exception {
-        LiveJwfpd.Run r = jwfpd.jwfp("callout", "control", "inspect-connect-v4", "status");
+        JwfpCli.Run r = jwfpd.jwfp("callout", "control", "inspect-connect-v4", "status");
         assertThat(r.rc()).as(r.err()).isZero();
         return io.jwfp.daemon.mgmt.Protocol.JSON.readTree(r.out());
     }
@@ -102,7 +107,7 @@ class InspectLiveTest {
     @Test
     @DisplayName("INS-1 live: permit mode is lossless (10 MiB TCP, 100 UDP datagrams each once, ping, inbound TCP)")
     void ins1PermitModeIsLossless() throws Exception {
-        start(LiveJwfpd.samplePolicy("inspect"));
+        start(SamplePolicies.file("inspect"));
         // 10 MiB A→B, every segment held and re-injected by the worker.
         bed.tool(t.b, "listening", "sink", B_V4, "7001");
         Path big = randomFile(dir, "big", 10 << 20);
@@ -158,12 +163,12 @@ class InspectLiveTest {
     @Test
     @DisplayName("INS-2 live: block mode (no SYN on the wire, a net event at ALE_AUTH_CONNECT_V4; inbound silent; UDP lost; C fine)")
     void ins2BlockMode() throws Exception {
-        start(LiveJwfpd.editedPolicy("inspect", dir, "BlockTraffic: 0", "BlockTraffic: 1"));
+        start(SamplePolicies.edited("inspect", dir, "BlockTraffic: 0", "BlockTraffic: 1"));
         long filter = jwfpd.filterId("inspect-connect-v4");
         bed.start(t.b, "Serving", "python3", "-u", "-m", "http.server", "--bind", B_V4, "8080");
         bed.start(t.c, "Serving", "python3", "-u", "-m", "http.server", "--bind", C_V4, "8080");
         Path wire = dir.resolve("wire.pcap");
-        LiveBed.Bg dump = bed.capture(t.sw, "br0", wire, "host " + A_V4 + " and host " + B_V4);
+        Capture dump = bed.capture(t.sw, "br0", wire, "host " + A_V4 + " and host " + B_V4);
 
         TwoNamespaces.Result curl = t.run(t.a, 20, "curl", "-sS", "-m", "5", "http://" + B_V4 + ":8080/");
         assertThat(curl.exitCode()).as(curl.output()).isNotZero();
@@ -200,11 +205,11 @@ class InspectLiveTest {
     }
 
     private void setBlock(int v) {
-        LiveJwfpd.Run r = jwfpd.jwfp("callout", "control", "inspect-connect-v4", "set", "BlockTraffic=" + v);
+        JwfpCli.Run r = jwfpd.jwfp("callout", "control", "inspect-connect-v4", "set", "BlockTraffic=" + v);
         assertThat(r.rc()).as(r.err()).isZero();
     }
 
-    private static String readLine(LiveBed.Bg session, int lineNo, long timeoutMillis) throws Exception {
+    private static String readLine(Background session, int lineNo, long timeoutMillis) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
             List<String> lines = session.output().lines().toList();
@@ -217,9 +222,9 @@ class InspectLiveTest {
     @Test
     @DisplayName("INS-3 live: run-time toggle (new connections fail, an open session stalls, and resumes by retransmission)")
     void ins3RuntimeToggle() throws Exception {
-        start(LiveJwfpd.samplePolicy("inspect"));
+        start(SamplePolicies.file("inspect"));
         bed.tool(t.b, "listening", "echo-tcp", B_V4, "7021");
-        LiveBed.Bg session = bed.tool(t.a, "connected", "session", B_V4, "7021");
+        Background session = bed.tool(t.a, "connected", "session", B_V4, "7021");
         BufferedWriter in = new BufferedWriter(session.stdin());
         in.write("one\n");
         in.flush();
@@ -250,7 +255,7 @@ class InspectLiveTest {
     }
 
     private List<String> ipv6Round(Path capture) throws Exception {
-        LiveBed.Bg dump = bed.capture(t.sw, "br0", capture, "ip6 and src host " + A_V6 + " and dst host " + B_V6);
+        Capture dump = bed.capture(t.sw, "br0", capture, "ip6 and src host " + A_V6 + " and dst host " + B_V6);
         TwoNamespaces.Result udp = bed.runTool(t.a, 60, "udp-pairs", B_V6, "7042", "20", "unconnected", "numbered");
         assertThat(udp.output()).as(udp.output()).contains("replies 20 intact 20");
         Path f = dir.resolve("v6-data");
@@ -270,7 +275,7 @@ class InspectLiveTest {
         bed.tool(t.b, "listening", "udp-echo", B_V6, "7042", "B:", dir.resolve("v6-udp.log").toString());
         // Without the engine first: the reference of what B sees.
         List<String> without = ipv6Round(dir.resolve("without.pcap"));
-        start(LiveJwfpd.samplePolicy("inspect-v6"));
+        start(SamplePolicies.file("inspect-v6"));
         List<String> with = ipv6Round(dir.resolve("with.pcap"));
         assertThat(with).as("every packet A sends to B carries its transport header right after the IPv6 header")
                 .isNotEmpty().allMatch(h -> h.equals("TCP (6)") || h.equals("UDP (17)") || h.equals("ICMPv6 (58)"));

@@ -11,7 +11,7 @@ import io.jwfp.packet.TcpView;
 import io.jwfp.scenarios.live.Background;
 import io.jwfp.scenarios.live.Capture;
 import io.jwfp.scenarios.live.LiveApps;
-import io.jwfp.scenarios.live.LiveDaemon;
+import io.jwfp.scenarios.live.LiveJwfpd;
 import io.jwfp.scenarios.nat.Wire;
 import io.jwfp.shim.nfqueue.TwoNamespaces;
 import io.jwfp.shim.sim.scenario.LayerOrder;
@@ -85,13 +85,13 @@ class LayerOrderLiveTest {
                 ? shortName.substring(0, shortName.length() - "_DISCARD".length()) + v + "_DISCARD" : shortName + v);
     }
 
-    LiveDaemon recorder(String ns, String name, int version, String peer) throws Exception {
+    LiveJwfpd recorder(String ns, String name, int version, String peer) throws Exception {
         Path policy = Files.writeString(dir.resolve(name + ".yaml"), recordingPolicy(version, peer));
-        return LiveDaemon.start(ns, dir.resolve(name), policy, "--allow-events");
+        return LiveJwfpd.start(ns, dir.resolve(name), policy, "--allow-events");
     }
 
     /** The layers of the TCP classifications on {@code port} (either end), in order, as LayerOrder names them. */
-    static List<String> layers(LiveDaemon j, int port, int atLeast) throws Exception {
+    static List<String> layers(LiveJwfpd j, int port, int atLeast) throws Exception {
         Predicate<JsonNode> tcp = e -> e.path("ipProtocol").asInt() == 6
                 && (e.path("remotePort").asInt() == port || e.path("localPort").asInt() == port);
         j.events(tcp, atLeast);
@@ -113,8 +113,8 @@ class LayerOrderLiveTest {
         String a = v6 ? A_V6 : A_V4;
         String b = v6 ? B_V6 : B_V4;
         int port = 7300 + version;
-        try (LiveDaemon atA = recorder(net.a, "a" + version, version, b);
-             LiveDaemon atB = recorder(net.b, "b" + version, version, a);
+        try (LiveJwfpd atA = recorder(net.a, "a" + version, version, b);
+             LiveJwfpd atB = recorder(net.b, "b" + version, version, a);
              Background server = LiveApps.http(net.b, dir, b, port, "B");
              Background client = Background.start(net.a, dir, "holder", "python3", "-c",
                      "import socket, time; s = socket.create_connection(('" + b + "', " + port + ")); "
@@ -134,7 +134,7 @@ class LayerOrderLiveTest {
     void lo2() throws Exception {
         int closed = 7302;
         String url = LiveApps.url(A_V4, closed, "/");
-        try (LiveDaemon atA = recorder(net.a, "closed", 4, B_V4)) {
+        try (LiveJwfpd atA = recorder(net.a, "closed", 4, B_V4)) {
             TwoNamespaces.Result refused = LiveApps.curl(net::run, net.b, 5, url);
             assertThat(refused.exitCode()).as("connection refused: " + refused.output()).isEqualTo(7);
             // §10: INBOUND_IPPACKET, INBOUND_TRANSPORT_DISCARD, RST out. Linux demultiplexes sockets after the INPUT
@@ -187,7 +187,7 @@ class LayerOrderLiveTest {
 
             // At OUTBOUND_IPPACKET: every packet of A's connection leaves later through jwfpd's raw socket, the final
             // ACK of A's active close included (no endpoint needed): B's socket closes cleanly, nothing in LAST-ACK.
-            try (LiveDaemon j = LiveDaemon.start(net.a, dir.resolve("network"), deferrerPolicy("OUTBOUND_IPPACKET_V4"))) {
+            try (LiveJwfpd j = LiveJwfpd.start(net.a, dir.resolve("network"), deferrerPolicy("OUTBOUND_IPPACKET_V4"))) {
                 assertThat(net.run(net.a, 15, "python3", "-c", byeAndClose).output()).contains("sent");
                 server.await("got bye");
                 Thread.sleep(1000);
@@ -200,7 +200,7 @@ class LayerOrderLiveTest {
             // At OUTBOUND_TRANSPORT: a deferred transport send goes on in place of the queued packet jwfp holds for it
             // (docs/live-layers.md, held packets), so it needs no endpoint either: the final ACK arrives too. Windows
             // loses it (§9.1 experiment 2); live jwfp does not check that the socket still exists.
-            try (LiveDaemon j = LiveDaemon.start(net.a, dir.resolve("transport"), deferrerPolicy("OUTBOUND_TRANSPORT_V4"))) {
+            try (LiveJwfpd j = LiveJwfpd.start(net.a, dir.resolve("transport"), deferrerPolicy("OUTBOUND_TRANSPORT_V4"))) {
                 assertThat(net.run(net.a, 15, "python3", "-c", byeAndClose).output()).contains("sent");
                 server.await("got bye");
                 Thread.sleep(1000);

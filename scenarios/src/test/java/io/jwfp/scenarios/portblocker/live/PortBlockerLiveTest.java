@@ -11,7 +11,7 @@ import io.jwfp.packet.TcpView;
 import io.jwfp.scenarios.live.Background;
 import io.jwfp.scenarios.live.Capture;
 import io.jwfp.scenarios.live.LiveApps;
-import io.jwfp.scenarios.live.LiveDaemon;
+import io.jwfp.scenarios.live.LiveJwfpd;
 import io.jwfp.scenarios.nat.Wire;
 import io.jwfp.scenarios.support.JwfpCli;
 import io.jwfp.scenarios.support.SamplePolicies;
@@ -72,8 +72,8 @@ class PortBlockerLiveTest {
         return t;
     }
 
-    private LiveDaemon jwfpd(Path where, Path policy) throws Exception {
-        return closing(LiveDaemon.start(net.a, where, policy, "--allow-events"));
+    private LiveJwfpd jwfpd(Path where, Path policy) throws Exception {
+        return closing(LiveJwfpd.start(net.a, where, policy, "--allow-events"));
     }
 
     /** The sample's 18-byte record for IOCTL_WFP_SAMPLE_ADD_RULE (little-endian), remote port {@code port}. */
@@ -91,7 +91,7 @@ class PortBlockerLiveTest {
     }
 
     /** The events matching {@code which}, once things settled: none may still be on their way. */
-    static List<JsonNode> settled(LiveDaemon j, Predicate<JsonNode> which, int expected) throws Exception {
+    static List<JsonNode> settled(LiveJwfpd j, Predicate<JsonNode> which, int expected) throws Exception {
         j.events(which, expected);
         Thread.sleep(300);
         return j.events().stream().filter(which).toList();
@@ -102,7 +102,7 @@ class PortBlockerLiveTest {
     void wkd1() throws Exception {
         Background s80 = closing(LiveApps.http(net.b, dir, B_V4, 80, "B:80"));
         Background s8080 = closing(LiveApps.http(net.b, dir, B_V4, 8080, "B:8080"));
-        LiveDaemon j = jwfpd(dir.resolve("jwfpd"), SamplePolicies.file("port-blocker"));
+        LiveJwfpd j = jwfpd(dir.resolve("jwfpd"), SamplePolicies.file("port-blocker"));
         long filterId = j.filterId(FILTER);
         assertThat(j.control(CALLOUT, "add-rule", "port=80").path("rules").asInt()).isEqualTo(1);
         assertThat(j.control(CALLOUT, "list-rules").findValuesAsText("remotePort")).containsExactly("80");
@@ -158,7 +158,7 @@ class PortBlockerLiveTest {
         Background aLoop = closing(LiveApps.http(net.a, dir, "127.0.0.1", 53, "A:lo53"));
         Background a53 = closing(LiveApps.http(net.a, dir, A_V4, 53, "A:53"));
         Path policy = SamplePolicies.file("port-blocker");
-        LiveDaemon j = jwfpd(dir.resolve("jwfpd"), policy);
+        LiveJwfpd j = jwfpd(dir.resolve("jwfpd"), policy);
         j.ok("callout", "control", CALLOUT, "ioctl", "code=" + IOCTL, "input=" + record(53));
         assertThat(j.control(CALLOUT, "list-rules").findValuesAsText("remotePort")).containsExactly("53");
 
@@ -190,7 +190,7 @@ class PortBlockerLiveTest {
         assertThat(j.events(fe(1, "CLASSIFY_DROP").and(remotePort(0)), 1)).isNotEmpty();
         // Rules live as long as the callout: a restarted jwfpd starts without them, and ping works.
         assertThat(j.terminate()).isEqualTo(143);
-        LiveDaemon again = jwfpd(dir.resolve("again"), policy);
+        LiveJwfpd again = jwfpd(dir.resolve("again"), policy);
         assertThat(again.control(CALLOUT, "list-rules")).isEmpty();
         assertThat(net.run(net.a, 10, "ping", "-c1", "-W2", B_V4).exitCode()).isZero();
     }
@@ -201,7 +201,7 @@ class PortBlockerLiveTest {
         closing(LiveApps.http(net.b, dir, B_V4, 8082, "B:8082"));
         closing(LiveApps.udpEcho(net.b, dir, B_V4, 53, "B:"));
         closing(LiveApps.http(net.b, dir, B_V6, 80, "B6:80"));
-        LiveDaemon j = jwfpd(dir.resolve("jwfpd"), SamplePolicies.file("port-blocker"));
+        LiveJwfpd j = jwfpd(dir.resolve("jwfpd"), SamplePolicies.file("port-blocker"));
         long filterId = j.filterId(FILTER);
 
         assertThat(LiveApps.udpClient(net::run, net.a, B_V4, 53, 8)).startsWith("reply " + B_V4 + " 53 B:");
@@ -242,13 +242,13 @@ class PortBlockerLiveTest {
         String b80 = LiveApps.url(B_V4, 80, "/");
 
         // Clean stop (the sample unloads: its callout lives in jwfpd, so jwfpd stops): rules and objects are gone.
-        LiveDaemon first = jwfpd(dir.resolve("first"), SamplePolicies.file("port-blocker"));
+        LiveJwfpd first = jwfpd(dir.resolve("first"), SamplePolicies.file("port-blocker"));
         first.control(CALLOUT, "add-rule", "port=80");
         assertThat(LiveApps.curl(net::run, net.a, 5, b80).exitCode()).isNotZero();
         assertThat(first.terminate()).isEqualTo(143);
         assertThat(net.exec(net.a, "iptables", "-w", "-t", "security", "-S")).doesNotContain("JWFP");
         assertThat(LiveApps.curl(net::run, net.a, 5, b80).output()).isEqualTo("B:80");
-        LiveDaemon second = jwfpd(dir.resolve("second"), SamplePolicies.file("port-blocker"));
+        LiveJwfpd second = jwfpd(dir.resolve("second"), SamplePolicies.file("port-blocker"));
         assertThat(second.control(CALLOUT, "list-rules")).as("rules are gone after a restart").isEmpty();
         assertThat(LiveApps.curl(net::run, net.a, 5, b80).output()).isEqualTo("B:80");
         assertThat(second.terminate()).isEqualTo(143);
@@ -257,10 +257,10 @@ class PortBlockerLiveTest {
         // the objects are persistent and a jwfpd restores them without the sample's callout registered.
         Path persistent = Files.writeString(dir.resolve("port-blocker-persistent.yaml"), persistentVariant());
         Path state = dir.resolve("crashed");
-        LiveDaemon crashed = jwfpd(state, persistent);
+        LiveJwfpd crashed = jwfpd(state, persistent);
         crashed.control(CALLOUT, "add-rule", "port=80");
         crashed.kill();
-        LiveDaemon restored = jwfpd(state, null);
+        LiveJwfpd restored = jwfpd(state, null);
         assertThat(restored.ok("callout", "list")).contains("NOT REGISTERED");
         long stale = restored.filterId(FILTER);
         assertThat(LiveApps.curl(net::run, net.a, 5, LiveApps.url(B_V4, 8080, "/")).exitCode())

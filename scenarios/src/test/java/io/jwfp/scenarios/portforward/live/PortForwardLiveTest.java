@@ -7,7 +7,7 @@ import io.jwfp.packet.TcpView;
 import io.jwfp.scenarios.live.Background;
 import io.jwfp.scenarios.live.Capture;
 import io.jwfp.scenarios.live.LiveApps;
-import io.jwfp.scenarios.live.LiveDaemon;
+import io.jwfp.scenarios.live.LiveJwfpd;
 import io.jwfp.scenarios.nat.Wire;
 import io.jwfp.scenarios.support.SamplePolicies;
 import io.jwfp.shim.nfqueue.TwoNamespaces;
@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PortForwardLiveTest {
     private static TwoNamespaces net;
-    private static LiveDaemon jwfpd;
+    private static LiveJwfpd jwfpd;
     @TempDir
     static Path shared;
 
@@ -55,7 +55,7 @@ class PortForwardLiveTest {
         // The client computes its own checksums, so every frame on its wire can be checked (the forwarder's are
         // rewritten, and jwfp computes theirs whatever the offload).
         net.exec(net.a, "ethtool", "-K", "va", "tx", "off");
-        jwfpd = LiveDaemon.start(net.b, shared.resolve("jwfpd"), SamplePolicies.file("port-forward"));
+        jwfpd = LiveJwfpd.start(net.b, shared.resolve("jwfpd"), SamplePolicies.file("port-forward"));
         jwfpd.ok("apply", SamplePolicies.file("port-forward-v6").toAbsolutePath().toString());
     }
 

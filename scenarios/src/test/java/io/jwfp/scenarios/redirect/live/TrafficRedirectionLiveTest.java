@@ -11,7 +11,8 @@ import io.jwfp.packet.ParsedPacket;
 import io.jwfp.scenarios.live.Background;
 import io.jwfp.scenarios.live.Capture;
 import io.jwfp.scenarios.live.LiveApps;
-import io.jwfp.scenarios.live.LiveDaemon;
+import io.jwfp.daemon.live.JwfpdProcess;
+import io.jwfp.scenarios.live.LiveJwfpd;
 import io.jwfp.scenarios.nat.Wire;
 import io.jwfp.scenarios.support.SamplePolicies;
 import io.jwfp.shim.nfqueue.ThreeNamespaces;
@@ -47,7 +48,7 @@ class TrafficRedirectionLiveTest {
     static final String ANOTHER_HOST = "10.200.0.4";
 
     private static ThreeNamespaces net;
-    private static LiveDaemon jwfpd;
+    private static LiveJwfpd jwfpd;
     private static final List<AutoCloseable> servers = new ArrayList<>();
     private static Background bWeb;
     private static Background cWeb;
@@ -70,7 +71,7 @@ class TrafficRedirectionLiveTest {
         serve(LiveApps.udpEcho(net.b, shared, B_V4, 80, "B:"));
         cWeb = serve(LiveApps.http(net.c, shared, C_V4, 8080, "C"));
         cUdp = serve(LiveApps.udpEcho(net.c, shared, C_V4, 8080, "C:"));
-        jwfpd = LiveDaemon.start(net.a, shared.resolve("jwfpd"), SamplePolicies.file("traffic-redirection"));
+        jwfpd = LiveJwfpd.start(net.a, shared.resolve("jwfpd"), SamplePolicies.file("traffic-redirection"));
     }
 
     private static Background serve(Background b) {
@@ -213,7 +214,7 @@ class TrafficRedirectionLiveTest {
         String without = text.replace("      LocalEthernetAddress: 00-00-00-00-00-00\n", "");
         assertThat(without).isNotEqualTo(text);
         Path policy = Files.writeString(dir.resolve("traffic-redirection-incomplete.yaml"), without);
-        LiveDaemon.Exit exit = LiveDaemon.startRefused(net.c, dir.resolve("refused"), policy);
+        JwfpdProcess.Exit exit = LiveJwfpd.startRefused(net.c, dir.resolve("refused"), policy);
         assertThat(exit.code()).as(exit.log()).isEqualTo(2);
         assertThat(exit.log()).contains("LocalEthernetAddress").contains("missing");
         assertThat(net.exec(net.c, "iptables", "-w", "-t", "security", "-S")).doesNotContain("JWFP");

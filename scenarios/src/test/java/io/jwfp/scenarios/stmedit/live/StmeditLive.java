@@ -3,7 +3,9 @@ package io.jwfp.scenarios.stmedit.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jwfp.callouts.samples.stmedit.StmeditPolicy;
-import io.jwfp.scenarios.live.JwfpdInNamespace;
+import io.jwfp.scenarios.live.Background;
+import io.jwfp.scenarios.live.Capture;
+import io.jwfp.scenarios.live.LiveJwfpd;
 import io.jwfp.shim.nfqueue.TwoNamespaces;
 import io.jwfp.packet.ChecksumPolicy;
 import io.jwfp.packet.Checksums;
@@ -61,9 +63,9 @@ final class StmeditLive implements AutoCloseable {
     }
 
     /** jwfpd in A with the stmedit-packet policy for these registry values (defaults for the others). */
-    JwfpdInNamespace jwfpd(Map<String, ?> values) throws Exception {
+    LiveJwfpd jwfpd(Map<String, ?> values) throws Exception {
         Path where = Files.createTempDirectory(dir, "jwfpd");
-        JwfpdInNamespace j = JwfpdInNamespace.start(net.a, where, StmeditPolicy.packetYaml(values));
+        LiveJwfpd j = LiveJwfpd.startWithPolicy(net.a, where, StmeditPolicy.packetYaml(values));
         cleanup.add(j);
         return j;
     }
@@ -73,24 +75,17 @@ final class StmeditLive implements AutoCloseable {
     /** The recorder server in A. */
     final class Recorder implements AutoCloseable {
         final Path out;
-        private final Process process;
+        private final Background process;
 
         Recorder(int port, boolean v6, String... reply) throws Exception {
             out = Files.createTempDirectory(dir, "rec" + port);
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.a, "python3", recorderPy.toString(),
-                    "--port", Integer.toString(port), "--dir", out.toString()));
+            List<String> cmd = new ArrayList<>(List.of("python3", recorderPy.toString(), "--port", Integer.toString(port),
+                    "--dir", out.toString()));
             if (v6) cmd.add("--v6");
             cmd.addAll(List.of(reply));
-            Path log = out.resolve("server.out");
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            process.getOutputStream().close();
+            process = Background.start(net.a, out, "server", cmd.toArray(String[]::new));
             cleanup.add(this);
-            for (int i = 0; i < 200; i++) {
-                if (Files.readString(log).contains("ready")) return;
-                if (!process.isAlive()) break;
-                Thread.sleep(25);
-            }
-            throw new IllegalStateException("recorder did not start: " + Files.readString(log));
+            process.await("ready");
         }
 
         /** Waits until connection {@code n} (from 1) is finished, at most {@code seconds}. */
@@ -122,8 +117,7 @@ final class StmeditLive implements AutoCloseable {
 
         @Override
         public void close() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            process.close();
         }
     }
 
@@ -208,26 +202,21 @@ final class StmeditLive implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ capture
 
     /** tcpdump in B on {@code vb}: whole packets of TCP port 8888 (checksums need all the bytes), a large buffer. */
-    final class Capture implements AutoCloseable {
+    final class WireCapture implements AutoCloseable {
         final Path pcap;
-        final Path stderr;
-        private final Process process;
+        private final Capture tcpdump;
 
-        Capture(String name) throws Exception {
+        WireCapture(String name) throws Exception {
             pcap = dir.resolve(name + ".pcap");
-            stderr = dir.resolve(name + ".tcpdump");
-            process = new ProcessBuilder("ip", "netns", "exec", net.b, "tcpdump", "-i", "vb", "-s", "0", "-B", "65536",
-                    "--immediate-mode", "-U", "-n", "-w", pcap.toString(), "tcp", "port", "8888")
-                    .redirectErrorStream(true).redirectOutput(stderr.toFile()).start();
+            tcpdump = Capture.into(pcap, net.b, "vb", List.of("-B", "65536"), "tcp", "port", "8888");
             cleanup.add(this);
-            for (int i = 0; i < 200 && !Files.readString(stderr).contains("listening on"); i++) Thread.sleep(25);
         }
 
-        /** Stops the capture (SIGTERM: tcpdump writes what it has) and checks the packets {@code from} sent. */
+        /** Stops the capture (tcpdump writes what it has) and checks the packets {@code from} sent. */
         Wire stopAndCheck(InetAddress from, int fromPort) throws Exception {
             Thread.sleep(1000); // the last packets reach tcpdump
             close();
-            String report = Files.readString(stderr);
+            String report = tcpdump.report();
             Matcher dropped = Pattern.compile("(\\d+) packets? dropped by kernel").matcher(report);
             assertThat(dropped.find() ? Long.parseLong(dropped.group(1)) : -1).as("tcpdump: " + report).isZero();
             return Wire.read(pcap, from, fromPort);
@@ -235,9 +224,7 @@ final class StmeditLive implements AutoCloseable {
 
         @Override
         public void close() throws InterruptedException {
-            if (!process.isAlive()) return;
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+            tcpdump.close();
         }
     }
 

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jwfp.scenarios.live.JwfpdInNamespace;
+import io.jwfp.scenarios.live.LiveJwfpd;
 import io.jwfp.shim.nfqueue.TwoNamespaces;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ class StmeditLiveTest {
         return v6 ? A_V6 : A_V4;
     }
 
-    private static JsonNode stats(JwfpdInNamespace j) throws Exception {
+    private static JsonNode stats(LiveJwfpd j) throws Exception {
         return j.calloutControl(StmeditLive.STOP_CALLOUT, "stats", Map.of());
     }
 
@@ -80,7 +80,7 @@ class StmeditLiveTest {
     @ValueSource(booleans = {false, true})
     @DisplayName("SE-1 live: chained edit both ways; MultipleCallouts=0 the single edit; port 8889 untouched")
     void se1ChainedEdit(boolean v6) throws Exception {
-        JwfpdInNamespace j = live.jwfpd(Map.of());
+        LiveJwfpd j = live.jwfpd(Map.of());
         StmeditLive.Recorder edited = live.new Recorder(8888, v6, "--reply", "rainy cloudy");
         StmeditLive.Recorder untouched = live.new Recorder(8889, v6, "--reply", "rainy cloudy");
 
@@ -101,7 +101,7 @@ class StmeditLiveTest {
         assertThat(s.path("injectFailures").asLong()).isZero();
         j.terminate();
 
-        JwfpdInNamespace single = live.jwfpd(Map.of("MultipleCallouts", 0));
+        LiveJwfpd single = live.jwfpd(Map.of("MultipleCallouts", 0));
         StmeditLive.ClientRun c0 = live.client(host(v6), 8888, 20, "--text", "rainy day, cloudy night");
         assertThat(c0.sawEof()).as(c0.output()).isTrue();
         assertThat(edited.awaitConnection(2, 20).text()).isEqualTo("cloudy day, cloudy night");
@@ -114,7 +114,7 @@ class StmeditLiveTest {
     @Test
     @DisplayName("SE-2 live: \"r\",\"ai\",\"ny\" 300 ms apart become \"sunny\"; \"it will rain\" + shutdown arrives whole before EOF")
     void se2SplitPatternsAndFin() throws Exception {
-        JwfpdInNamespace j = live.jwfpd(Map.of());
+        LiveJwfpd j = live.jwfpd(Map.of());
         StmeditLive.Recorder rec = live.new Recorder(8888, false, "--reply", "ok");
 
         StmeditLive.ClientRun c = live.client(A_V4, 8888, 20, "--chunks", "r,ai,ny", "--gap", "0.3");
@@ -148,9 +148,9 @@ class StmeditLiveTest {
         byte[] expected = StmeditLive.replaceAll(text, "rainy", "cloudy");
         assertThat(expected).hasSize((4 << 20) + 100_000);
 
-        JwfpdInNamespace j = live.jwfpd(Map.of("MultipleCallouts", 0));
+        LiveJwfpd j = live.jwfpd(Map.of("MultipleCallouts", 0));
         StmeditLive.Recorder rec = live.new Recorder(8888, v6, "--echo");
-        StmeditLive.Capture cap = live.new Capture("se3-" + offloads + (v6 ? "-v6" : ""));
+        StmeditLive.WireCapture cap = live.new WireCapture("se3-" + offloads + (v6 ? "-v6" : ""));
         long t0 = System.nanoTime();
         StmeditLive.ClientRun c = live.client(host(v6), 8888, 60, "--file", file.toString());
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -197,7 +197,7 @@ class StmeditLiveTest {
         for (int i = 0; i < 64; i++) System.arraycopy(chunk, 0, data, i << 20, chunk.length);
         Path file = Files.write(dir.resolve("se4.txt"), data);
 
-        JwfpdInNamespace j = live.jwfpd(Map.of());
+        LiveJwfpd j = live.jwfpd(Map.of());
         StmeditLive.Recorder rec = live.new Recorder(8888, false, "--reply", "done");
         StmeditLive.ClientRun c = live.client(A_V4, 8888, 120, "--file", file.toString());
         StmeditLive.Recorded r = rec.awaitConnection(1, 60);
@@ -246,7 +246,7 @@ class StmeditLiveTest {
     void se4StopMidTransfer() throws Exception {
         Halves h = halves();
         byte[] firstEdited = StmeditLive.replaceAll(h.first(), "rainy", "cloudy");
-        JwfpdInNamespace j = live.jwfpd(Map.of("MultipleCallouts", 0));
+        LiveJwfpd j = live.jwfpd(Map.of("MultipleCallouts", 0));
         StmeditLive.Recorder rec = live.new Recorder(8888, false, "--echo");
         Process client = startHalves(h, rec, firstEdited.length);
 
@@ -280,7 +280,7 @@ class StmeditLiveTest {
         Halves h = halves();
         byte[] firstEdited = StmeditLive.replaceAll(h.first(), "rainy", "cloudy");
         int added = firstEdited.length - h.first().length; // 20 000
-        JwfpdInNamespace j = live.jwfpd(Map.of("MultipleCallouts", 0));
+        LiveJwfpd j = live.jwfpd(Map.of("MultipleCallouts", 0));
         StmeditLive.Recorder rec = live.new Recorder(8888, false, "--echo");
         Process client = startHalves(h, rec, firstEdited.length);
 

@@ -16,7 +16,9 @@ import io.jwfp.shim.nfqueue.natives.Constants;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -269,6 +271,29 @@ public final class LiveTraffic implements AutoCloseable {
         m.put("processes", rt.processes().status());
         m.put("ownPackets", kernel.rawSenderStatus());
         return m;
+    }
+
+    /**
+     * One queue's counters, for monitoring: jwfp's side ({@link NfQueueStats}) and the kernel's, a line of
+     * {@code /proc/net/netfilter/nfnetlink_queue} (null when the kernel does not list the queue or it cannot be read).
+     */
+    public record QueueReading(int queue, NfQueueStats.Snapshot stats, KernelQueueStats kernel) {}
+
+    /** Every queue's counters, read now (the kernel's file once per queue); empty before {@link #start()}. */
+    public List<QueueReading> queueReadings() {
+        NfQueueGroup g = queues;
+        if (g == null) return List.of();
+        List<QueueReading> out = new ArrayList<>();
+        for (int q = g.firstQueue(); q <= g.lastQueue(); q++) {
+            KernelQueueStats k;
+            try {
+                k = g.kernelStats(q).orElse(null);
+            } catch (NfQueueException e) {
+                k = null;
+            }
+            out.add(new QueueReading(q, g.stats(q).snapshot(), k));
+        }
+        return out;
     }
 
     /** The runtime (flows, counters), for tests and status. */

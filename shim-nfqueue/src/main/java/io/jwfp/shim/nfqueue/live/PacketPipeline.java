@@ -102,6 +102,8 @@ public final class PacketPipeline extends PacketLayerWalk implements PacketHandl
 
     // The RST a TCP flow blocked at ALE_FLOW_ESTABLISHED hands its local socket instead of the blocked packet.
     private byte[] abortReset;
+    // The packet is a straggler of an aborted flow (dropped unclassified): its drop reason for the metrics.
+    private boolean abortedStraggler;
 
     // Packets the same classifyFn injected after the first (several packets for one); see InjectedTrain.
     private final InjectedTrain train;
@@ -186,6 +188,7 @@ public final class PacketPipeline extends PacketLayerWalk implements PacketHandl
             resumePayload = false;
             completionReauth = false;
             abortReset = null;
+            abortedStraggler = false;
             train.clear();
             if (length <= 0 || !PacketParser.parseIp(buffer, offset, length, parsed)) {
                 rt.stats().increment(LiveStats.UNPARSED);
@@ -236,7 +239,13 @@ public final class PacketPipeline extends PacketLayerWalk implements PacketHandl
             }
             train.dropped();
             // A packet whose clones the callout freed before it could be held counts where the held ones do.
-            rt.stats().increment(h != null && h.abandoned() ? LiveStats.HELD_DROPPED : LiveStats.BLOCKED);
+            if (h != null && h.abandoned()) {
+                rt.stats().increment(LiveStats.HELD_DROPPED);
+            } else {
+                rt.stats().increment(LiveStats.BLOCKED);
+                rt.metrics().dropped(abortedStraggler ? LiveMetrics.Drop.ABORTED_FLOW
+                        : absorbedLast ? LiveMetrics.Drop.CALLOUT_ABSORB : LiveMetrics.Drop.FILTER_BLOCK);
+            }
             if (applied != null) complete(applied, NtStatus.STATUS_SUCCESS); // the replacement was dropped later on
             return;
         }
@@ -320,6 +329,7 @@ public final class PacketPipeline extends PacketLayerWalk implements PacketHandl
         open = null;
         absorbedLast = false;
         abortReset = null;
+        abortedStraggler = false;
         train.clear();
         resuming = h;
         resumePayload = payload;
@@ -435,6 +445,7 @@ public final class PacketPipeline extends PacketLayerWalk implements PacketHandl
             // decided once). A new conntrack flow on the same 5-tuple is a new connection.
             if ((mark & Marks.CT_NEW) == 0) {
                 rt.stats().increment(LiveStats.ABORTED_FLOW_PACKETS);
+                abortedStraggler = true;
                 return false;
             }
             rt.flows().end(f);
@@ -640,12 +651,14 @@ public final class PacketPipeline extends PacketLayerWalk implements PacketHandl
         classifying = true;
         currentLayer = layer;
         currentData = data;
+        long started = System.nanoTime();
         try {
             engine.classify(in, meta, data, result);
         } finally {
             classifying = false;
             currentData = null;
         }
+        rt.metrics().classified(layer, result, System.nanoTime() - started);
         if (pending != null) {
             Replacement r = pending;
             pending = null;
@@ -671,7 +684,9 @@ public final class PacketPipeline extends PacketLayerWalk implements PacketHandl
             prepare(d, data, flowHandle, proc);
             meta.setDiscard(FwpsIncomingMetadataValues.FWPS_DISCARD_MODULE_GENERAL,
                     FwpsIncomingMetadataValues.FWPS_DISCARD_FIREWALL_POLICY, filterId);
+            long discardStarted = System.nanoTime();
             engine.classify(in, meta, data, result);
+            rt.metrics().classified(d, result, System.nanoTime() - discardStarted);
         }
         return false;
     }
