@@ -3,6 +3,7 @@ package io.jwfp.daemon.metrics;
 import io.jwfp.bfe.BaseFilteringEngine;
 import io.jwfp.engine.layer.Layer;
 import io.jwfp.engine.state.CompiledFilter;
+import io.jwfp.engine.state.FilterHits;
 import io.jwfp.engine.state.EngineState;
 import io.jwfp.engine.state.LayerState;
 import io.jwfp.engine.state.SublayerState;
@@ -22,7 +23,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -55,7 +55,7 @@ public final class JwfpdMetrics implements MultiCollector {
         filters(out, state);
         out.add(counter("jwfp_net_events", "Net events logged (drops; permits too with --allow-events).",
                 point(bfe.netEvents().lastSequence())));
-        filterHits(out, state, t == null ? Map.of() : t.runtime().metrics().decidedByFilter(state));
+        filterHits(out, state);
         if (t != null) live(out, t);
         return new MetricSnapshots(out);
     }
@@ -73,24 +73,26 @@ public final class JwfpdMetrics implements MultiCollector {
     }
 
     /**
-     * jwfp_filter_hits_total for every enforced filter: kind="decided" (classifications whose decision the filter made).
-     * kind="matched" (the filter was reached and matched, whoever decided) needs the engine's own hit counters; it is
-     * documented in docs/metrics.md and added with them: once {@code FilterEngine.hits()} exists, both kinds come from
-     * there (for --no-live too) and LiveMetrics' decided map can go, so the packet path counts once.
+     * jwfp_filter_hits_total for every enforced filter, from the engine's own counters (so --no-live counts too):
+     * kind="decided" (classifications whose final decision the filter made) and kind="matched" (classifications that
+     * reached the filter with its conditions matching, whoever decided; decided ones included).
      */
-    private static void filterHits(List<MetricSnapshot> out, EngineState state, Map<Long, Long> decided) {
+    private static void filterHits(List<MetricSnapshot> out, EngineState state) {
         CounterSnapshot.Builder c = CounterSnapshot.builder().name("jwfp_filter_hits")
-                .help("Classifications per filter: kind=decided counts those whose final decision the filter made.");
+                .help("Classifications per filter: kind=decided those whose final decision the filter made, kind=matched "
+                        + "those that reached it with its conditions matching (decided ones included).");
         for (Layer l : Layer.values()) {
             LayerState ls = state.layer(l);
             if (ls == null) continue;
             for (int s = 0; s < ls.sublayerCount(); s++) {
                 SublayerState ss = ls.sublayer(s);
                 for (CompiledFilter f : ss.filters()) {
-                    c.dataPoint(CounterDataPointSnapshot.builder().value(decided.getOrDefault(f.filterId(), 0L))
-                            .labels(Labels.of("filter_id", Long.toString(f.filterId()), "kind", "decided", "name",
-                                    f.name()))
-                            .build());
+                    FilterHits.Counts h = f.hits().counts();
+                    String id = Long.toString(f.filterId());
+                    c.dataPoint(CounterDataPointSnapshot.builder().value(h.decided())
+                            .labels(Labels.of("filter_id", id, "kind", "decided", "name", f.name())).build());
+                    c.dataPoint(CounterDataPointSnapshot.builder().value(h.matched())
+                            .labels(Labels.of("filter_id", id, "kind", "matched", "name", f.name())).build());
                 }
             }
         }

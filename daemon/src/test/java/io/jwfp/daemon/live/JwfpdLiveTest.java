@@ -572,6 +572,8 @@ class JwfpdLiveTest {
         assertThat(after.get(filterDrops)).isGreaterThanOrEqualTo(2);
         // Three connections' outbound segments (SYN, ACK, request, FIN...) decided by the counting filter.
         assertThat(after.get(countHits)).isGreaterThanOrEqualTo(3 * 3);
+        assertThat(after.get(countHits.replace("kind=\"decided\"", "kind=\"matched\""))).as("matched includes decided")
+                .isGreaterThanOrEqualTo(after.get(countHits));
         assertThat(after.get(transportPermits)).isGreaterThanOrEqualTo(after.get(countHits));
         // The queue saw the packets, the kernel's own count agrees, and every one got a verdict.
         double packets = after.get(queued) - before.get(queued);

@@ -2,22 +2,16 @@ package io.jwfp.shim.nfqueue.live;
 
 import io.jwfp.engine.arbitration.ClassifyResult;
 import io.jwfp.engine.layer.Layer;
-import io.jwfp.engine.state.CompiledFilter;
-import io.jwfp.engine.state.EngineState;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The live pipeline's monitoring counters beyond {@link LiveStats}: classifications per layer and outcome, how long the
- * engine took for each (a fixed-bucket histogram), which filter decided, and why packets were dropped. jwfpd exports
+ * engine took for each (a fixed-bucket histogram) and why packets were dropped (per-filter hits are the engine's, FilterHits). jwfpd exports
  * them as Prometheus metrics (docs/metrics.md); nothing here knows the format.
  *
  * <p>Thread safety: written by every queue thread and the out-of-band thread at once, read by a scrape on another
  * thread. Every counter is a {@link LongAdder}, made up front (per layer, per bucket, per reason), so counting a
- * classification is a few uncontended adds and allocates nothing; the one exception is the first decision of a newly
- * compiled filter, which adds its counter to the map. Reads are per counter, not one atomic snapshot.
+ * classification is a few uncontended adds and allocates nothing. Reads are per counter, not one atomic snapshot.
  */
 public final class LiveMetrics {
     /**
@@ -53,8 +47,6 @@ public final class LiveMetrics {
     private final LongAdder[] latencyBuckets = adders(LATENCY_BOUNDS_NANOS.length + 1);
     private final LongAdder latencySumNanos = new LongAdder();
     private final LongAdder[] drops = adders(Drop.values().length);
-    /** Keyed by the compiled form (identity hash: a lookup allocates nothing); summed per filter id when read. */
-    private final ConcurrentHashMap<CompiledFilter, LongAdder> decided = new ConcurrentHashMap<>();
 
     private static LongAdder[] adders(int n) {
         LongAdder[] a = new LongAdder[n];
@@ -69,12 +61,7 @@ public final class LiveMetrics {
         while (b < LATENCY_BOUNDS_NANOS.length && nanos > LATENCY_BOUNDS_NANOS[b]) b++;
         latencyBuckets[b].increment();
         latencySumNanos.add(nanos);
-        CompiledFilter f = result.decidingFilter();
-        if (f != null) {
-            LongAdder a = decided.get(f);
-            if (a == null) a = decided.computeIfAbsent(f, k -> new LongAdder());
-            a.increment();
-        }
+        // Per-filter hits are the engine's own (FilterHits), counted in classify for every shim.
     }
 
     /** The pipeline dropped a packet for {@code reason}. */
@@ -114,21 +101,5 @@ public final class LiveMetrics {
     /** The time all classifications took together, in nanoseconds. */
     public long latencySumNanos() {
         return latencySumNanos.sum();
-    }
-
-    /**
-     * Classifications each filter decided, by filter id, for the filters {@code state} enforces; the counters of filters
-     * it no longer has (deleted) are forgotten. The layer default (no filter decided) counts nowhere.
-     */
-    public Map<Long, Long> decidedByFilter(EngineState state) {
-        Map<Long, Long> m = new HashMap<>();
-        decided.forEach((f, a) -> {
-            if (state.filter(f.filterId()) == null) {
-                decided.remove(f, a);
-            } else {
-                m.merge(f.filterId(), a.sum(), Long::sum);
-            }
-        });
-        return m;
     }
 }
