@@ -25,15 +25,15 @@ final class FlowExplainText {
             out.printf("  hard: %s   veto: %s%s%n", yes(b.hard()), yes(b.veto()), b.absorbed() ? "   absorbed (silent)" : "");
         }
         out.println();
-        out.printf("  %2s  %-12s %-42s %-9s %-7s %s%n", "#", "event", "layer", "direction", "action", "filter");
+        out.printf("  %2s  %-13s %-42s %-9s %-7s %s%n", "#", "event", "layer", "direction", "action", "filter");
         int i = 0;
         for (FlowExplanation.LayerStep s : e.layers()) {
             i++;
             if (!s.reached()) {
-                out.printf("  %2d  %-12s %-42s %-9s %s%n", i, s.event(), s.layer(), s.packetDirection(), "not reached");
+                out.printf("  %2d  %-13s %-42s %-9s %s%n", i, s.event(), s.layer(), s.packetDirection(), "not reached");
                 continue;
             }
-            out.printf("  %2d  %-12s %-42s %-9s %-7s %s%n", i, s.event(), s.layer(), s.packetDirection(),
+            out.printf("  %2d  %-13s %-42s %-9s %-7s %s%n", i, s.event(), s.layer(), s.packetDirection(),
                     s.action().replace("FWP_ACTION_", ""), s.filterId() == 0 ? "0 (layer default)"
                             : s.filterId() + " " + quote(s.filterName()) + (s.hard() ? " (hard)" : " (soft)"));
         }

@@ -190,4 +190,12 @@ class ExplainFlowTest {
         assertThat(r.out()).contains("jwfp explain --flow \"tcp").contains("--packet").contains("--direction")
                 .contains("--local").contains("--app");
     }
+
+    /** An ICMP message other than an echo crosses the request's layers once, named after its type (no reply). */
+    @Test
+    void anIcmpMessageOtherThanAnEchoIsNamedByItsType() {
+        Run r = run("explain", "--policy", POLICY.toString(), "--flow", "icmpv6 fd00::1 -> ff02::16 type 143");
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(r.out()).contains("icmp-type-143").doesNotContain("echo-request").doesNotContain("echo-reply");
+    }
 }

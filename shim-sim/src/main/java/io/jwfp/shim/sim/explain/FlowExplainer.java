@@ -81,12 +81,15 @@ public final class FlowExplainer {
         List<FlowExplanation.LayerStep> steps = new ArrayList<>();
         int blocking = -1;
         ClassifyFacts facts = new ClassifyFacts();
+        // The echo path carries any other ICMP message one way; its steps are named after the message, not an echo.
+        String icmpEvent = flow.isIcmp() && !flow.isEchoRequest() ? "icmp-type-" + flow.icmpType() : null;
         for (FlowPath.Step step : path) {
             // FlowPath gives the layers of the flow's IP version already.
             Layer layer = step.layer();
             if (flow.isIcmp() && step.answer() && !flow.isEchoRequest()) continue; // only an echo has a known answer
+            String event = icmpEvent != null && !step.isSocketOperation() && step.event().startsWith("echo") ? icmpEvent : step.event();
             if (blocking >= 0) {
-                steps.add(new FlowExplanation.LayerStep(step.event(), layer.name(), step.direction().label(), false,
+                steps.add(new FlowExplanation.LayerStep(event, layer.name(), step.direction().label(), false,
                         null, 0, null, null, false, false, false, List.of()));
                 continue;
             }
@@ -121,7 +124,7 @@ public final class FlowExplainer {
             RecordingTrace trace = new RecordingTrace();
             ClassifyResult r = new ClassifyResult();
             engine.explain(in, meta, null, r, trace, callouts, null);
-            FlowExplanation.LayerStep ls = layerStep(step, layer, r, trace, engine.callouts(), callouts);
+            FlowExplanation.LayerStep ls = layerStep(step, event, layer, r, trace, engine.callouts(), callouts);
             if (ls.blocked()) blocking = steps.size();
             steps.add(ls);
         }
@@ -129,7 +132,7 @@ public final class FlowExplainer {
                 blocking < 0 ? ActionType.FWP_ACTION_PERMIT.name() : ActionType.FWP_ACTION_BLOCK.name(), blocking, steps);
     }
 
-    private static FlowExplanation.LayerStep layerStep(FlowPath.Step step, Layer layer, ClassifyResult r,
+    private static FlowExplanation.LayerStep layerStep(FlowPath.Step step, String event, Layer layer, ClassifyResult r,
                                                        RecordingTrace trace, CalloutTable engineCallouts,
                                                        CalloutTable explainCallouts) {
         CompiledFilter d = r.decidingFilter();
@@ -153,7 +156,7 @@ public final class FlowExplainer {
                     String.valueOf(s.sublayer().sublayer().subLayerKey()), s.sublayer().sublayer().weight(),
                     s.entryWriteRight(), s.result().name(), s.effect(), fs));
         }
-        return new FlowExplanation.LayerStep(step.event(), layer.name(), step.direction().label(), true,
+        return new FlowExplanation.LayerStep(event, layer.name(), step.direction().label(), true,
                 r.action().name(), r.filterId(), d == null ? null : d.definition().name(),
                 d == null ? null : String.valueOf(d.definition().filterKey()), r.isHard(), r.isVeto(), r.isAbsorbed(),
                 subs);
