@@ -79,7 +79,7 @@ final class ShowCommand implements Runnable {
 
     /** The objects shown, and per filter id jwfpd's hit counters when it reports them. */
     record Snapshot(List<FwpmProvider> providers, List<FwpmSubLayer> sublayers, List<FwpmCallout> callouts,
-                    List<FwpmFilter> filters, Map<Long, JsonNode> hits) {}
+                    List<FwpmFilter> filters, Map<Long, JsonNode> hits, List<NetshDump.Session> sessions) {}
 
     @Override
     public void run() {
@@ -93,7 +93,7 @@ final class ShowCommand implements Runnable {
         if (only != null) {
             Layer l = only;
             s = new Snapshot(s.providers(), s.sublayers(), s.callouts().stream().filter(c -> c.applicableLayer() == l).toList(),
-                    s.filters().stream().filter(f -> f.layerKey() == l).toList(), s.hits());
+                    s.filters().stream().filter(f -> f.layerKey() == l).toList(), s.hits(), s.sessions());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (xml) out.print(NetshWriter.write(dump(s, what, only)));
@@ -110,7 +110,8 @@ final class ShowCommand implements Runnable {
              FwpmEngine engine = bfe.openSession(FwpmSession.named("jwfp show"))) {
             PolicyApplier.apply(r.policy(), engine, PolicyApplier.Mode.ADD);
             return new Snapshot(engine.providerEnum(FwpmObjectEnumTemplate.ALL), engine.subLayerEnum(FwpmObjectEnumTemplate.ALL),
-                    engine.calloutEnum(FwpmObjectEnumTemplate.ALL), engine.filterEnum(FwpmFilterEnumTemplate.ALL), Map.of());
+                    engine.calloutEnum(FwpmObjectEnumTemplate.ALL), engine.filterEnum(FwpmFilterEnumTemplate.ALL), Map.of(),
+                    List.of()); // a file has no sessions
         }
     }
 
@@ -120,6 +121,7 @@ final class ShowCommand implements Runnable {
         List<FwpmCallout> callouts = new ArrayList<>();
         List<FwpmFilter> filters = new ArrayList<>();
         Map<Long, JsonNode> hits = new HashMap<>();
+        List<NetshDump.Session> sessions = new ArrayList<>();
         remote.with(c -> {
             for (JsonNode n : Remote.call(c, c.request("provider.list")).path("providers")) providers.add(ObjectJson.provider(n));
             for (JsonNode n : Remote.call(c, c.request("sublayer.list")).path("sublayers")) sublayers.add(ObjectJson.subLayer(n));
@@ -129,8 +131,22 @@ final class ShowCommand implements Runnable {
                 filters.add(f);
                 if (n.has("hits")) hits.put(f.filterId(), n.get("hits"));
             }
+            // Last: this command's own session is open by now and is listed too, as netsh lists its own.
+            for (JsonNode n : Remote.call(c, c.request("session.list")).path("sessions")) sessions.add(session(n));
         });
-        return new Snapshot(providers, sublayers, callouts, filters, hits);
+        return new Snapshot(providers, sublayers, callouts, filters, hits, sessions);
+    }
+
+    /**
+     * One of jwfpd's sessions in netsh's form. A Linux client has a uid, not a Windows SID: it is written as the SID
+     * Samba and Windows' NFS client give a Unix user, S-1-22-1-UID.
+     */
+    static NetshDump.Session session(JsonNode n) {
+        List<String> flags = n.path("dynamic").asBoolean() ? List.of("FWPM_SESSION_FLAG_DYNAMIC") : List.of();
+        int uid = n.path("uid").asInt(-1);
+        return new NetshDump.Session("{" + n.path("sessionKey").asText() + "}", n.path("name").asText(""),
+                n.path("description").asText(""), flags, n.path("txnWaitTimeoutInMSec").asLong(),
+                n.path("processId").asLong(), uid < 0 ? "" : "S-1-22-1-" + uid, n.path("username").asText(""), false);
     }
 
     /** Filters in arbitration order: by layer, sublayer weight (highest first), effective weight (highest first). */
@@ -145,7 +161,7 @@ final class ShowCommand implements Runnable {
         return out;
     }
 
-    /** The snapshot in netsh's structure. Only jwfp's layers are listed in a state dump; sessions are not shown. */
+    /** The snapshot in netsh's structure. Only jwfp's layers are listed in a state dump; sessions only from jwfpd. */
     static NetshDump dump(Snapshot s, What what, Layer only) {
         List<NetshDump.Filter> filters = new ArrayList<>();
         for (FwpmFilter f : arbitrationOrder(s)) filters.add(NetshWriter.filter(f));
@@ -157,7 +173,7 @@ final class ShowCommand implements Runnable {
         List<NetshDump.LayerEntry> layers = new ArrayList<>();
         for (Layer l : Layer.values()) if (only == null || l == only) layers.add(NetshWriter.layer(l));
         return new NetshDump(NetshDump.Kind.STATE, null, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                List.of(), layers, providers, List.of(), s.sublayers().stream().map(NetshWriter::subLayer).toList(),
+                s.sessions(), layers, providers, List.of(), s.sublayers().stream().map(NetshWriter::subLayer).toList(),
                 s.callouts().stream().map(NetshWriter::callout).toList(), filters);
     }
 
@@ -187,6 +203,11 @@ final class ShowCommand implements Runnable {
             }
             ArrayNode sl = root.putArray("subLayers");
             for (FwpmSubLayer x : s.sublayers()) sl.add(ObjectJson.subLayer(x));
+            ArrayNode ss = root.putArray("sessions");
+            for (NetshDump.Session x : s.sessions()) {
+                ss.addObject().put("sessionKey", x.sessionKey()).put("name", x.name()).put("dynamic", !x.flags().isEmpty())
+                        .put("processId", x.processId()).put("sid", x.sid()).put("username", x.username());
+            }
         }
         ArrayNode ps = root.putArray("providers");
         for (FwpmProvider p : s.providers()) ps.add(ObjectJson.provider(p));
@@ -241,6 +262,13 @@ final class ShowCommand implements Runnable {
         for (FwpmSubLayer sl : subs) out.printf("0x%04x   %-38s %s%n", sl.weight(), sl.subLayerKey(), sl.displayData().name());
         out.printf("%nPROVIDERS%n");
         for (FwpmProvider p : s.providers()) out.printf("%-38s %s%n", p.providerKey(), p.displayData().name());
+        if (!s.sessions().isEmpty()) {
+            out.printf("%nSESSIONS%n%-40s %-8s %-10s %-8s %s%n", "KEY", "PID", "USER", "DYNAMIC", "NAME");
+            for (NetshDump.Session x : s.sessions()) {
+                out.printf("%-40s %-8d %-10s %-8s %s%n", x.sessionKey(), x.processId(), x.username(),
+                        x.flags().isEmpty() ? "no" : "yes", x.name());
+            }
+        }
         out.printf("%n%,d filters, %,d callouts, %,d sublayers, %,d providers%n", s.filters().size(), s.callouts().size(),
                 s.sublayers().size(), s.providers().size());
     }

@@ -172,6 +172,9 @@ class NetshCliTest {
                 assertThat(s.out()).contains("Core Networking - Dynamic Host Configuration Protocol (DHCP-In)");
                 Run x = jwfp("show", "state", "--xml", "--socket", socket.toString());
                 assertThat(x.rc()).as(x.err()).isZero();
+                // netsh lists the engine's sessions in a state dump; jwfpd's include this command's own.
+                assertThat(x.out()).containsPattern("<sessions numItems=\"[1-9]")
+                        .contains("<name>jwfp client</name>").contains("<sid>S-1-22-1-");
                 Path f = tmp.resolve("live.xml");
                 Files.writeString(f, x.out());
                 assertThat(NetshImport.load(f).policy().filters()).hasSize(1234);
@@ -195,7 +198,7 @@ class NetshCliTest {
         assertThat(plain.toString()).doesNotContain("HITS");
         JsonNode hits = ObjectJson.MAPPER.createObjectNode().put("decided", 7).put("matched", 12);
         ShowCommand.Snapshot withHits = new ShowCommand.Snapshot(s.providers(), s.sublayers(), s.callouts(), s.filters(),
-                java.util.Map.of(dhcp.filterId(), hits));
+                java.util.Map.of(dhcp.filterId(), hits), List.of());
         StringWriter out = new StringWriter();
         ShowCommand.filterTable(new PrintWriter(out), withHits);
         assertThat(out.toString()).contains("HITS DEC/MATCH");

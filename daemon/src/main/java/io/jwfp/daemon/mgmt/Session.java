@@ -92,6 +92,7 @@ final class Session implements AutoCloseable {
                     ArrayNode a = out.putArray("callouts");
                     for (FwpmCallout c : engine().calloutEnum(FwpmObjectEnumTemplate.ALL)) a.add(ObjectJson.callout(c));
                 }
+                case "session.list" -> sessionList(out);
                 case "events" -> events(req, out, stream, awaitClose);
                 case "callout.control" -> calloutControl(req, out);
                 case "explain.flow" -> explainFlow(req, out);
@@ -104,6 +105,22 @@ final class Session implements AutoCloseable {
             return Protocol.error(id, "POLICY", e.getMessage());
         } catch (Protocol.BadRequest | IllegalArgumentException e) {
             return Protocol.error(id, "BAD_REQUEST", e.getMessage());
+        }
+    }
+
+    /** FwpmSessionEnum0: every open session (management clients, jwfpd's own), as {@code netsh wfp show state} lists them. */
+    private void sessionList(ObjectNode out) {
+        ArrayNode a = out.putArray("sessions");
+        for (FwpmSession s : bfe.sessions()) {
+            ObjectNode o = a.addObject();
+            o.put("sessionKey", String.valueOf(s.sessionKey()));
+            o.put("name", s.displayData().name());
+            o.put("description", s.displayData().description());
+            o.put("dynamic", s.isDynamic());
+            o.put("txnWaitTimeoutInMSec", s.txnWaitTimeoutInMSec());
+            o.put("processId", s.processId());
+            o.put("uid", s.uid());
+            if (s.username() != null) o.put("username", s.username());
         }
     }
 
