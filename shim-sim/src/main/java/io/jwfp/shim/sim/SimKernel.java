@@ -2,6 +2,7 @@ package io.jwfp.shim.sim;
 
 import io.jwfp.engine.callout.ClassifyContext;
 import io.jwfp.engine.callout.FwpsClassifyOut;
+import io.jwfp.engine.kernel.AbstractFwpsKernel;
 import io.jwfp.engine.kernel.AddressFamily;
 import io.jwfp.engine.kernel.ClassifyHandle;
 import io.jwfp.engine.kernel.CompletionContext;
@@ -10,12 +11,10 @@ import io.jwfp.engine.kernel.FwpsConnectRequest;
 import io.jwfp.engine.kernel.FwpsConnectionRedirectState;
 import io.jwfp.engine.kernel.FwpsInjectCompleteFn;
 import io.jwfp.engine.kernel.FwpsKernel;
-import io.jwfp.engine.kernel.FwpsPacketInjectionState;
 import io.jwfp.engine.kernel.FwpsStatusException;
 import io.jwfp.engine.kernel.FwpsStreamData;
 import io.jwfp.engine.kernel.FwpsTransportSendParams;
 import io.jwfp.engine.kernel.InjectionHandle;
-import io.jwfp.engine.kernel.InjectionHandles;
 import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
@@ -41,7 +40,7 @@ import java.util.UUID;
  * an event at the point each function names; stream injection is processed at once, in order with the stream. Runs
  * on the simulation's thread only.
  */
-final class SimKernel implements FwpsKernel {
+final class SimKernel extends AbstractFwpsKernel {
     /** One redirection of a connection (a REDIRECT_RECORD entry). */
     public record RedirectRecord(RedirectHandle handle, long filterId, InetSocketAddress originalDestination,
                                  InetSocketAddress newDestination, long localRedirectTargetPid) {}
@@ -68,9 +67,6 @@ final class SimKernel implements FwpsKernel {
 
     private final SimHost host;
     private final Set<Long> liveRedirect = new HashSet<>();
-    private long nextId = 1;
-    /** Handles share the kernel's id sequence with its completions, classify and redirect handles. */
-    private final InjectionHandles injectionHandles = new InjectionHandles(() -> nextId++);
 
     SimKernel(SimHost host) {
         this.host = host;
@@ -78,20 +74,8 @@ final class SimKernel implements FwpsKernel {
 
     // ---------------------------------------------------------------- injection handles and state
 
-    @Override
-    public InjectionHandle injectionHandleCreate(AddressFamily addressFamily, int flags) {
-        return injectionHandles.create(addressFamily, flags);
-    }
 
-    @Override
-    public NtStatus injectionHandleDestroy(InjectionHandle injectionHandle) {
-        return injectionHandles.destroy(injectionHandle);
-    }
 
-    @Override
-    public FwpsPacketInjectionState queryPacketInjectionState(InjectionHandle h, NetBufferList nbl) {
-        return InjectionTags.state(h, nbl);
-    }
 
     private NtStatus tag(InjectionHandle h, NetBufferList nbl) {
         NtStatus s = injectionHandles.check(h, nbl);
@@ -318,7 +302,7 @@ final class SimKernel implements FwpsKernel {
                     + ((ind.facts.flags & ConditionFlags.FWP_CONDITION_FLAG_IS_REAUTHORIZE) != 0 ? " (reauthorization)" : ""));
         }
         if (ind.pendedOperation != null) throw new FwpsStatusException(NtStatus.STATUS_FWP_ALREADY_EXISTS, "already pended");
-        Completion c = new Completion(nextId++, ind);
+        Completion c = new Completion(nextId(), ind);
         ind.pendedOperation = c;
         return c;
     }
@@ -339,7 +323,7 @@ final class SimKernel implements FwpsKernel {
         if (!(classifyContext instanceof SimClassifyContext ctx)) {
             throw new FwpsStatusException(NtStatus.STATUS_INVALID_PARAMETER, "not a classify context of this host");
         }
-        return new SimClassifyHandle(nextId++, ctx.indication);
+        return new SimClassifyHandle(nextId(), ctx.indication);
     }
 
     @Override
@@ -396,7 +380,7 @@ final class SimKernel implements FwpsKernel {
 
     @Override
     public RedirectHandle redirectHandleCreate(UUID providerGuid, int flags) {
-        RedirectHandle h = new RedirectHandle(nextId++, providerGuid);
+        RedirectHandle h = new RedirectHandle(nextId(), providerGuid);
         liveRedirect.add(h.id());
         return h;
     }

@@ -3,27 +3,26 @@ package io.jwfp.shim.nfqueue.live;
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.callout.ClassifyContext;
 import io.jwfp.engine.callout.FwpsClassifyOut;
+import io.jwfp.engine.kernel.AbstractFwpsKernel;
 import io.jwfp.engine.kernel.AddressFamily;
 import io.jwfp.engine.kernel.ClassifyHandle;
 import io.jwfp.engine.kernel.CompletionContext;
 import io.jwfp.engine.kernel.FwpsConnectionRedirectState;
 import io.jwfp.engine.kernel.FwpsInjectCompleteFn;
 import io.jwfp.engine.kernel.FwpsKernel;
-import io.jwfp.engine.kernel.FwpsPacketInjectionState;
 import io.jwfp.engine.kernel.FwpsStatusException;
 import io.jwfp.engine.kernel.FwpsTransportSendParams;
 import io.jwfp.engine.kernel.InjectionHandle;
-import io.jwfp.engine.kernel.InjectionHandles;
 import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
+import io.jwfp.engine.layer.Layer;
 import io.jwfp.packet.NetBufferList;
 import io.jwfp.packet.PacketRewrite;
 import io.jwfp.shim.nfqueue.RawIpSender;
-import io.jwfp.shim.nfqueue.natives.Constants;
-import io.jwfp.engine.layer.Layer;
 import io.jwfp.shim.nfqueue.Verdict;
 import io.jwfp.shim.nfqueue.VerdictSink;
+import io.jwfp.shim.nfqueue.natives.Constants;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -37,7 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The callout runtime ({@link FwpsKernel}) on NFQUEUE. What maps onto a queued packet works; the rest answers
@@ -61,15 +59,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe: injection calls act on the calling queue thread's pipeline; flow contexts are synchronized tables.
  */
-public final class LiveKernel implements FwpsKernel {
+public final class LiveKernel extends AbstractFwpsKernel {
     /** The inject functions a replacement can come from. */
     enum Kind { NETWORK_SEND, NETWORK_RECEIVE, TRANSPORT_SEND, TRANSPORT_RECEIVE }
 
     private final FilterEngine engine;
     private final FlowTable flows;
     private final LiveStats stats;
-    private final AtomicLong nextHandle = new AtomicLong(1);
-    private final InjectionHandles injectionHandles = new InjectionHandles(nextHandle::getAndIncrement);
     private volatile RawIpSender raw;
     private volatile String rawNote = "not started";
 
@@ -107,20 +103,8 @@ public final class LiveKernel implements FwpsKernel {
 
     // ------------------------------------------------------------------ injection handles and state
 
-    @Override
-    public InjectionHandle injectionHandleCreate(AddressFamily addressFamily, int flags) {
-        return injectionHandles.create(addressFamily, flags);
-    }
 
-    @Override
-    public NtStatus injectionHandleDestroy(InjectionHandle injectionHandle) {
-        return injectionHandles.destroy(injectionHandle);
-    }
 
-    @Override
-    public FwpsPacketInjectionState queryPacketInjectionState(InjectionHandle injectionHandle, NetBufferList nbl) {
-        return InjectionTags.state(injectionHandle, nbl);
-    }
 
     // ------------------------------------------------------------------ clones
 
@@ -208,7 +192,7 @@ public final class LiveKernel implements FwpsKernel {
 
     /** FwpsPendOperation0 on the packet {@code h} may become, classified at {@code layer}. */
     Hold.Pend pend(Hold h, Layer layer, boolean withoutPacket) {
-        Hold.Pend p = new Hold.Pend(nextHandle.getAndIncrement(), h, layer, withoutPacket);
+        Hold.Pend p = new Hold.Pend(nextId(), h, layer, withoutPacket);
         h.setPend(p);
         stats.increment(LiveStats.PENDED);
         return p;

@@ -3,17 +3,16 @@ package io.jwfp.shim.pcap.replay;
 import io.jwfp.engine.FilterEngine;
 import io.jwfp.engine.callout.ClassifyContext;
 import io.jwfp.engine.callout.FwpsClassifyOut;
+import io.jwfp.engine.kernel.AbstractFwpsKernel;
 import io.jwfp.engine.kernel.AddressFamily;
 import io.jwfp.engine.kernel.ClassifyHandle;
 import io.jwfp.engine.kernel.CompletionContext;
 import io.jwfp.engine.kernel.FwpsConnectionRedirectState;
 import io.jwfp.engine.kernel.FwpsInjectCompleteFn;
 import io.jwfp.engine.kernel.FwpsKernel;
-import io.jwfp.engine.kernel.FwpsPacketInjectionState;
 import io.jwfp.engine.kernel.FwpsStatusException;
 import io.jwfp.engine.kernel.FwpsTransportSendParams;
 import io.jwfp.engine.kernel.InjectionHandle;
-import io.jwfp.engine.kernel.InjectionHandles;
 import io.jwfp.engine.kernel.InjectionTags;
 import io.jwfp.engine.kernel.NtStatus;
 import io.jwfp.engine.kernel.RedirectHandle;
@@ -41,13 +40,11 @@ import java.util.UUID;
  *
  * <p>Not thread-safe: callouts call it on the replay's thread (classifyFn and work items).
  */
-final class ReplayKernel implements FwpsKernel {
+final class ReplayKernel extends AbstractFwpsKernel {
     /** The inject functions, which tell where an injected packet re-enters the path. */
     enum Kind { NETWORK_SEND, NETWORK_RECEIVE, TRANSPORT_SEND, TRANSPORT_RECEIVE }
 
     private final FilterEngine engine;
-    private long nextId = 1;
-    private final InjectionHandles handles = new InjectionHandles(() -> nextId++);
     private final ArrayDeque<Runnable> workItems = new ArrayDeque<>();
     private Replay replay;
 
@@ -76,20 +73,8 @@ final class ReplayKernel implements FwpsKernel {
         workItems.add(work);
     }
 
-    @Override
-    public InjectionHandle injectionHandleCreate(AddressFamily addressFamily, int flags) {
-        return handles.create(addressFamily, flags);
-    }
 
-    @Override
-    public NtStatus injectionHandleDestroy(InjectionHandle injectionHandle) {
-        return handles.destroy(injectionHandle);
-    }
 
-    @Override
-    public FwpsPacketInjectionState queryPacketInjectionState(InjectionHandle injectionHandle, NetBufferList nbl) {
-        return InjectionTags.state(injectionHandle, nbl);
-    }
 
     @Override
     public NetBufferList allocateCloneNetBufferList(NetBufferList original, int allocateCloneFlags) {
@@ -109,7 +94,7 @@ final class ReplayKernel implements FwpsKernel {
 
     private NtStatus inject(Kind kind, InjectionHandle h, NetBufferList nbl, FwpsInjectCompleteFn fn, Object ctx,
                             InetAddress remote) {
-        NtStatus s = handles.check(h, nbl);
+        NtStatus s = injectionHandles.check(h, nbl);
         if (!s.isSuccess()) return s;
         if (replay == null) return NtStatus.STATUS_FWP_TCPIP_NOT_READY;
         return replay.injected(kind, h, nbl, fn, ctx, remote);
