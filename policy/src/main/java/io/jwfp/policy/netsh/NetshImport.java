@@ -237,6 +237,8 @@ public final class NetshImport {
     // ---------------------------------------------------------------- fields jwfp fills
 
     private static final Map<Layer, BitSet> FILLED = new EnumMap<>(Layer.class);
+    /** Windows Firewall's interface-quarantine sublayer (FWPM_SUBLAYER_MPSSVC_QUARANTINE). */
+    private static final UUID QUARANTINE_SUBLAYER = NetshNames.resolve("FWPM_SUBLAYER_MPSSVC_QUARANTINE").key();
 
     /**
      * The fields of a layer that jwfp's shims can fill: those {@link ClassifyFacts#fillInto} sets when every fact is
@@ -461,7 +463,8 @@ public final class NetshImport {
             String description = f.description() == null ? "" : f.description();
             // Windows evaluates the quarantine sublayer only for an interface in quarantine (new, its firewall
             // profile not yet known); its default block has no condition saying so. jwfp has no interface quarantine.
-            boolean quarantine = "FWPM_SUBLAYER_MPSSVC_QUARANTINE".equals(f.subLayerKey());
+            // By key, so the GUID form of the sublayer (as some dumps write it) is recognised too.
+            boolean quarantine = sk != null && sk.key().equals(QUARANTINE_SUBLAYER);
             if (quarantine) report.add(Reason.INTERFACE_QUARANTINE, f.subLayerKey(), f.filterId(), name, f.layerKey());
             if (!unevaluable.isEmpty() || calloutWithoutCode != null || quarantine) {
                 flags |= FilterFlags.FWPM_FILTER_FLAG_DISABLED;
